@@ -47,7 +47,7 @@ public record KmsKey(
     }
 
     /** Tags in key order, as ListResourceTags returns them. */
-    public Map<String, String> sortedTags() {
+    public java.util.NavigableMap<String, String> sortedTags() {
         return new TreeMap<>(tags);
     }
 

@@ -1,0 +1,155 @@
+package dev.kms.core.service;
+
+import dev.kms.core.ciphertext.CiphertextBlob;
+import dev.kms.core.ciphertext.EncryptionContext;
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeyUsage;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.port.Hsm;
+import dev.kms.core.service.CryptoResults.DataKey;
+import dev.kms.core.service.CryptoResults.Decrypted;
+import dev.kms.core.service.CryptoResults.Encrypted;
+import dev.kms.core.service.CryptoResults.ReEncrypted;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and GenerateRandom, all inside the HSM. */
+public final class CryptoService {
+    public static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
+    static final int MAX_PLAINTEXT = 4096;
+    static final int MAX_RANDOM_BYTES = 1024;
+
+    private final KeyRepository keys;
+    private final Hsm hsm;
+
+    CryptoService(KeyRepository keys, Hsm hsm) {
+        this.keys = keys;
+        this.hsm = hsm;
+    }
+
+    public Encrypted encrypt(String keyRef, byte[] plaintext, Map<String, String> context, String algorithm) {
+        if (plaintext == null || plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
+            throw KmsException.validation("plaintext", "Member must have length between 1 and " + MAX_PLAINTEXT);
+        }
+        EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
+        KmsKey key = keys.resolve(keyRef);
+        String alg = requireAlgorithm(key, algorithm);
+        return new Encrypted(keys.arn(key), seal(key, plaintext, ctx), alg);
+    }
+
+    public Decrypted decrypt(byte[] ciphertextBlob, Map<String, String> context, String keyRef, String algorithm) {
+        EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
+        Opened opened = open(ciphertextBlob, ctx, keyRef, algorithm, "keyId");
+        return new Decrypted(keys.arn(opened.key()), new Plaintext(opened.plaintext()), opened.algorithm());
+    }
+
+    public ReEncrypted reEncrypt(byte[] ciphertextBlob, Map<String, String> sourceContext, String sourceKeyRef,
+                                 String destinationKeyRef, Map<String, String> destinationContext,
+                                 String sourceAlgorithm, String destinationAlgorithm) {
+        EncryptionContext sourceCtx = EncryptionContext.of(sourceContext, "sourceEncryptionContext");
+        EncryptionContext destinationCtx = EncryptionContext.of(destinationContext, "destinationEncryptionContext");
+        KmsKey destination = keys.resolve(destinationKeyRef, "destinationKeyId");
+        String destinationAlg = requireAlgorithm(destination, destinationAlgorithm);
+        Opened opened = open(ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm, "sourceKeyId");
+        try (Plaintext plaintext = new Plaintext(opened.plaintext())) {
+            byte[] blob = seal(destination, plaintext.bytes(), destinationCtx);
+            return new ReEncrypted(keys.arn(opened.key()), keys.arn(destination), blob, opened.algorithm(), destinationAlg);
+        }
+    }
+
+    /** GenerateDataKey when {@code withPlaintext}, else GenerateDataKeyWithoutPlaintext. */
+    public DataKey generateDataKey(String keyRef, Map<String, String> context, DataKeySpec keySpec,
+                                   Integer numberOfBytes, boolean withPlaintext) {
+        int length = dataKeyLength(keySpec, numberOfBytes);
+        EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
+        KmsKey key = keys.resolve(keyRef);
+        requireAlgorithm(key, null);
+        Plaintext dataKey = new Plaintext(hsm.generateRandom(length));
+        try {
+            byte[] blob = seal(key, dataKey.bytes(), ctx);
+            if (withPlaintext) {
+                return new DataKey(keys.arn(key), blob, dataKey);
+            }
+            dataKey.destroy();
+            return new DataKey(keys.arn(key), blob, null);
+        } catch (RuntimeException e) {
+            dataKey.destroy();
+            throw e;
+        }
+    }
+
+    public Plaintext generateRandom(Integer numberOfBytes) {
+        if (numberOfBytes == null || numberOfBytes < 1 || numberOfBytes > MAX_RANDOM_BYTES) {
+            throw KmsException.validation("numberOfBytes", "Member must have value between 1 and " + MAX_RANDOM_BYTES);
+        }
+        return new Plaintext(hsm.generateRandom(numberOfBytes));
+    }
+
+    private byte[] seal(KmsKey key, byte[] plaintext, EncryptionContext ctx) {
+        key.state().requireUsable(keys.arn(key));
+        KeyMaterial material = key.currentMaterial();
+        String region = keys.deployment().region();
+        UUID keyId = UUID.fromString(key.keyId());
+        byte[] header = CiphertextBlob.header(region, key.accountId(), keyId, material.id());
+        Hsm.AeadCiphertext sealed = hsm.encrypt(material.id(), plaintext, CiphertextBlob.associatedData(header, ctx));
+        return new CiphertextBlob(region, key.accountId(), keyId, material.id(), sealed).encode();
+    }
+
+    /**
+     * Opens a blob: the key is resolved from the blob itself, so KeyId is optional; a blob from
+     * another region or account, or naming an unknown key or material, fails exactly like a tampered one.
+     */
+    private Opened open(byte[] blob, EncryptionContext ctx, String keyRef, String algorithm, String keyField) {
+        if (blob == null || blob.length < 1 || blob.length > CiphertextBlob.MAX_LENGTH) {
+            throw KmsException.validation("ciphertextBlob", "Member must have length between 1 and " + CiphertextBlob.MAX_LENGTH);
+        }
+        CiphertextBlob parsed = CiphertextBlob.decode(blob);
+        if (!parsed.region().equals(keys.deployment().region()) || !parsed.accountId().equals(keys.deployment().accountId())) {
+            throw CiphertextBlob.invalid();
+        }
+        KmsKey key = keys.store().findKey(parsed.keyId().toString()).orElseThrow(CiphertextBlob::invalid);
+        if (keyRef != null && !keys.resolve(keyRef, keyField).keyId().equals(key.keyId())) {
+            throw new KmsException(ErrorCode.INCORRECT_KEY,
+                    "The key ID in the request does not identify the key that encrypted the ciphertext.");
+        }
+        String alg = requireAlgorithm(key, algorithm);
+        key.state().requireUsable(keys.arn(key));
+        KeyMaterial material = key.material(parsed.materialId());
+        if (material == null) {
+            throw CiphertextBlob.invalid();
+        }
+        byte[] plaintext = hsm.decrypt(material.id(), parsed.sealed(), CiphertextBlob.associatedData(parsed.header(), ctx));
+        return new Opened(key, plaintext, alg);
+    }
+
+    private static String requireAlgorithm(KmsKey key, String algorithm) {
+        if (key.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
+            throw new KmsException(ErrorCode.INVALID_KEY_USAGE, "Key usage of the key is " + key.keyUsage() + ", not ENCRYPT_DECRYPT.");
+        }
+        String alg = algorithm == null ? SYMMETRIC_DEFAULT : algorithm;
+        if (!key.keySpec().encryptionAlgorithms().contains(alg)) {
+            throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
+                    "Encryption algorithm " + alg + " is not supported by a " + key.keySpec() + " key.");
+        }
+        return alg;
+    }
+
+    private static int dataKeyLength(DataKeySpec keySpec, Integer numberOfBytes) {
+        if ((keySpec == null) == (numberOfBytes == null)) {
+            throw KmsException.validation("keySpec", "Specify exactly one of KeySpec or NumberOfBytes");
+        }
+        if (keySpec != null) {
+            return keySpec.bytes();
+        }
+        if (numberOfBytes < 1 || numberOfBytes > MAX_RANDOM_BYTES) {
+            throw KmsException.validation("numberOfBytes", "Member must have value between 1 and " + MAX_RANDOM_BYTES);
+        }
+        return numberOfBytes;
+    }
+
+    private record Opened(KmsKey key, byte[] plaintext, String algorithm) {
+    }
+}

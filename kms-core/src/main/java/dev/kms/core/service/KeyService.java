@@ -1,0 +1,182 @@
+package dev.kms.core.service;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.model.KeyManager;
+import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.KeyState;
+import dev.kms.core.model.KeyUsage;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MaterialId;
+import dev.kms.core.model.Origin;
+import dev.kms.core.model.Page;
+import dev.kms.core.model.RotationSchedule;
+import dev.kms.core.port.Hsm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Key lifecycle use cases: create, describe, list, describe, enable, disable, deletion and tags. */
+public final class KeyService {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
+    static final int MAX_DESCRIPTION_LENGTH = 8192;
+    static final int MIN_PENDING_WINDOW_DAYS = 7;
+    static final int MAX_PENDING_WINDOW_DAYS = 30;
+
+    private final KeyRepository keys;
+    private final KeyMaterials materials;
+    private final Clock clock;
+
+    KeyService(KeyRepository keys, KeyMaterials materials, Clock clock) {
+        this.keys = keys;
+        this.materials = materials;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a key. Crash-safe order: the token object is generated first and the metadata committed
+     * after, so metadata never points at missing material; a failed commit destroys the new object.
+     */
+    public KmsKey createKey(CreateKeyRequest request) {
+        String description = request.description() == null ? "" : request.description();
+        requireDescription(description);
+        KeySpec spec = request.keySpec() == null ? KeySpec.SYMMETRIC_DEFAULT : request.keySpec();
+        KeyUsage usage = request.keyUsage() == null ? spec.defaultUsage() : request.keyUsage();
+        if (!spec.supports(usage)) {
+            throw KmsException.validation("keyUsage", "KeyUsage " + usage + " is not compatible with KeySpec " + spec);
+        }
+        Tags.validate(request.tags());
+        Tags.requireWithinLimit(request.tags());
+
+        String keyId = UUID.randomUUID().toString();
+        Instant now = now();
+        KeyMaterial material = materials.generate(keyId, spec, 1, null, now);
+        KmsKey key = new KmsKey(keyId, keys.deployment().accountId(), description, now, KeyState.Enabled, spec, usage,
+                Origin.AWS_KMS, KeyManager.CUSTOMER, null, null, RotationSchedule.off(), List.of(material),
+                request.tags(), 1);
+        try {
+            keys.store().insertKey(key);
+        } catch (RuntimeException e) {
+            materials.destroyQuietly(material.id());
+            throw e;
+        }
+        LOG.info("Created key {} with material {}", keyId, material.id());
+        return key;
+    }
+
+    public KmsKey describeKey(String keyRef) {
+        return keys.resolve(keyRef);
+    }
+
+    public Page<KmsKey> listKeys(Integer limit, String marker) {
+        int max = Paging.limit(limit, 100, 1000);
+        List<KmsKey> fetched = keys.store().listKeys(keys.deployment().accountId(), Paging.position(marker), max + 1);
+        return Paging.page(fetched, max, KmsKey::keyId);
+    }
+
+    public KmsKey updateKeyDescription(String keyRef, String description) {
+        if (description == null) {
+            throw KmsException.validation("description", "Member must not be null");
+        }
+        requireDescription(description);
+        return change(keyRef, key -> {
+            key.state().requireNotPendingDeletion(keys.arn(key));
+            return key.withDescription(description);
+        });
+    }
+
+    public KmsKey enableKey(String keyRef) {
+        return change(keyRef, key -> {
+            key.state().requireNotPendingDeletion(keys.arn(key));
+            return key.state() == KeyState.Enabled ? key : key.withState(KeyState.Enabled, null, null);
+        });
+    }
+
+    public KmsKey disableKey(String keyRef) {
+        return change(keyRef, key -> {
+            key.state().requireNotPendingDeletion(keys.arn(key));
+            return key.state() == KeyState.Disabled ? key : key.withState(KeyState.Disabled, null, null);
+        });
+    }
+
+    public KmsKey scheduleKeyDeletion(String keyRef, Integer pendingWindowInDays) {
+        int days = pendingWindowInDays == null ? MAX_PENDING_WINDOW_DAYS : pendingWindowInDays;
+        if (days < MIN_PENDING_WINDOW_DAYS || days > MAX_PENDING_WINDOW_DAYS) {
+            throw KmsException.validation("pendingWindowInDays",
+                    "Member must have value between " + MIN_PENDING_WINDOW_DAYS + " and " + MAX_PENDING_WINDOW_DAYS);
+        }
+        Instant deletionDate = now().plus(Duration.ofDays(days));
+        KmsKey scheduled = change(keyRef, key -> {
+            key.state().requireNotPendingDeletion(keys.arn(key));
+            return key.withState(KeyState.PendingDeletion, deletionDate, days);
+        });
+        LOG.info("Key {} scheduled for deletion on {}", scheduled.keyId(), deletionDate);
+        return scheduled;
+    }
+
+    public KmsKey cancelKeyDeletion(String keyRef) {
+        return change(keyRef, key -> {
+            if (key.state() != KeyState.PendingDeletion) {
+                throw new KmsException(ErrorCode.INVALID_STATE, keys.arn(key) + " is not pending deletion.");
+            }
+            return key.withState(KeyState.Disabled, null, null);
+        });
+    }
+
+    public KmsKey tagResource(String keyRef, Map<String, String> tags) {
+        if (tags == null || tags.isEmpty()) {
+            throw KmsException.validation("tags", "Member must have at least 1 item");
+        }
+        Tags.validate(tags);
+        return change(keyRef, key -> {
+            key.state().requireNotPendingDeletion(keys.arn(key));
+            Map<String, String> merged = new HashMap<>(key.tags());
+            merged.putAll(tags);
+            Tags.requireWithinLimit(merged);
+            return key.withTags(merged);
+        });
+    }
+
+    public KmsKey untagResource(String keyRef, List<String> tagKeys) {
+        Tags.validateKeys(tagKeys);
+        return change(keyRef, key -> {
+            key.state().requireNotPendingDeletion(keys.arn(key));
+            Map<String, String> remaining = new HashMap<>(key.tags());
+            tagKeys.forEach(remaining::remove);
+            return key.withTags(remaining);
+        });
+    }
+
+    public Page<Map.Entry<String, String>> listResourceTags(String keyRef, Integer limit, String marker) {
+        int max = Paging.limit(limit, 50, 50);
+        String after = Paging.position(marker);
+        var tags = keys.resolve(keyRef).sortedTags();
+        var remaining = after == null ? tags : tags.tailMap(after, false);
+        List<Map.Entry<String, String>> fetched = remaining.entrySet().stream().limit(max + 1L)
+                .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+        return Paging.page(fetched, max, Map.Entry::getKey);
+    }
+
+    private KmsKey change(String keyRef, java.util.function.UnaryOperator<KmsKey> change) {
+        return keys.update(keys.resolve(keyRef).keyId(), change);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static void requireDescription(String description) {
+        if (description.length() > MAX_DESCRIPTION_LENGTH) {
+            throw KmsException.validation("description", "Member must have length less than or equal to " + MAX_DESCRIPTION_LENGTH);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.kms.core.service;
+
+import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeyState;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.Hsm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The work nobody asks for: due automatic rotations, due deletions, and token/metadata reconciliation. */
+public final class MaintenanceService {
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceService.class);
+
+    private final KeyRepository keys;
+    private final RotationService rotations;
+    private final KeyMaterials materials;
+    private final Hsm hsm;
+    private final Clock clock;
+
+    MaintenanceService(KeyRepository keys, RotationService rotations, KeyMaterials materials, Hsm hsm, Clock clock) {
+        this.keys = keys;
+        this.rotations = rotations;
+        this.materials = materials;
+        this.hsm = hsm;
+        this.clock = clock;
+    }
+
+    /** Key ids rotated and deleted by one maintenance run. */
+    public record MaintenanceReport(List<String> rotatedKeyIds, List<String> deletedKeyIds) {
+    }
+
+    /** Token objects with the service's label that no key refers to, and key materials missing from the token. */
+    public record ReconcileReport(List<Hsm.TokenObject> orphans, List<MaterialId> missing, int foreignObjects,
+                                  boolean orphansDestroyed) {
+    }
+
+    /** Rotates every key whose automatic rotation is due and deletes every key whose deletion date passed. */
+    public MaintenanceReport runDue() {
+        Instant now = clock.instant();
+        List<String> rotated = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        for (KmsKey key : keys.store().findKeysDueAt(now)) {
+            try {
+                if (key.state() == KeyState.PendingDeletion && !key.deletionDate().isAfter(now)) {
+                    delete(key);
+                    deleted.add(key.keyId());
+                } else if (rotations.rotateIfDue(key.keyId(), now)) {
+                    rotated.add(key.keyId());
+                }
+            } catch (RuntimeException e) {
+                // One failing key must not hold back the others; the next run retries it.
+                LOG.error("Maintenance of key {} failed: {}", key.keyId(), e.getMessage());
+            }
+        }
+        return new MaintenanceReport(rotated, deleted);
+    }
+
+    /**
+     * Destroys the token objects first and the metadata last, so an interrupted deletion is finished
+     * by the next run (destroying an absent object is not an error).
+     */
+    private void delete(KmsKey key) {
+        for (KeyMaterial material : key.materials()) {
+            materials.destroy(material.id());
+        }
+        keys.store().deleteKey(key.keyId());
+        LOG.info("Deleted key {} and its {} token objects", key.keyId(), key.materials().size());
+    }
+
+    /**
+     * Compares the token with the metadata. Token objects are listed before the metadata is read, so a key
+     * committed in between is not mistaken for an orphan; one still being created may be, which is why
+     * destroying orphans is an explicit choice.
+     */
+    public ReconcileReport reconcile(boolean destroyOrphans) {
+        List<Hsm.TokenObject> tokenObjects = hsm.listKeys();
+        Set<MaterialId> known = keys.store().allMaterialIds();
+        List<Hsm.TokenObject> orphans = new ArrayList<>();
+        Set<MaterialId> present = new HashSet<>();
+        int foreign = 0;
+        for (Hsm.TokenObject object : tokenObjects) {
+            boolean ours = object.label() != null && object.label().startsWith(KeyMaterials.LABEL_PREFIX) && object.id() != null;
+            if (!ours) {
+                foreign++;
+            } else if (known.contains(object.id())) {
+                present.add(object.id());
+            } else {
+                orphans.add(object);
+            }
+        }
+        List<MaterialId> missing = known.stream().filter(id -> !present.contains(id)).sorted(
+                java.util.Comparator.comparing(MaterialId::hex)).toList();
+        if (destroyOrphans) {
+            orphans.forEach(o -> materials.destroy(o.id()));
+            LOG.info("Destroyed {} orphaned token objects", orphans.size());
+        }
+        return new ReconcileReport(orphans, missing, foreign, destroyOrphans);
+    }
+}

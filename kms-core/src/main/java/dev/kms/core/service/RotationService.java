@@ -1,0 +1,194 @@
+package dev.kms.core.service;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeyState;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.Page;
+import dev.kms.core.model.RotationSchedule;
+import dev.kms.core.model.RotationType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Automatic and on-demand rotation: each rotation adds a token object and makes it the current material. */
+public final class RotationService {
+    static final int MAX_ON_DEMAND_ROTATIONS = 25;
+    private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
+
+    private final KeyRepository keys;
+    private final KeyMaterials materials;
+    private final Clock clock;
+
+    RotationService(KeyRepository keys, KeyMaterials materials, Clock clock) {
+        this.keys = keys;
+        this.materials = materials;
+        this.clock = clock;
+    }
+
+    /** The answer of GetKeyRotationStatus; {@code nextRotationDate} is null while rotation is off. */
+    public record RotationStatus(String keyArn, boolean enabled, Integer rotationPeriodInDays, Instant nextRotationDate) {
+    }
+
+    public KmsKey enableKeyRotation(String keyRef, Integer rotationPeriodInDays) {
+        int period = rotationPeriodInDays == null ? RotationSchedule.DEFAULT_PERIOD_DAYS : rotationPeriodInDays;
+        if (period < RotationSchedule.MIN_PERIOD_DAYS || period > RotationSchedule.MAX_PERIOD_DAYS) {
+            throw KmsException.validation("rotationPeriodInDays", "Member must have value between "
+                    + RotationSchedule.MIN_PERIOD_DAYS + " and " + RotationSchedule.MAX_PERIOD_DAYS);
+        }
+        Instant now = now();
+        return change(keyRef, key -> {
+            requireRotatableAndEnabled(key);
+            RotationSchedule current = key.rotation();
+            if (current.enabled() && current.periodInDays() == period) {
+                return key;
+            }
+            // Changing the period of an active schedule keeps its starting point, as AWS does.
+            Instant from = current.enabled() ? current.nextRotation().minus(Duration.ofDays(current.periodInDays())) : now;
+            return key.withRotation(RotationSchedule.every(period, from));
+        });
+    }
+
+    public KmsKey disableKeyRotation(String keyRef) {
+        return change(keyRef, key -> {
+            requireRotatableAndEnabled(key);
+            return key.rotation().enabled() ? key.withRotation(RotationSchedule.off()) : key;
+        });
+    }
+
+    public RotationStatus getKeyRotationStatus(String keyRef) {
+        KmsKey key = keys.resolve(keyRef);
+        key.state().requireNotPendingDeletion(keys.arn(key));
+        requireRotatable(key);
+        RotationSchedule rotation = key.rotation();
+        return rotation.enabled()
+                ? new RotationStatus(keys.arn(key), true, rotation.periodInDays(), rotation.nextRotation())
+                : new RotationStatus(keys.arn(key), false, null, null);
+    }
+
+    /** Rotates now; does not move the automatic schedule. At most 25 times per key. */
+    public KmsKey rotateKeyOnDemand(String keyRef) {
+        KmsKey key = keys.resolve(keyRef);
+        requireRotatableAndEnabled(key);
+        requireOnDemandQuota(key);
+        KmsKey rotated = rotate(key.keyId(), RotationType.ON_DEMAND, k -> {
+            requireRotatableAndEnabled(k);
+            requireOnDemandQuota(k);
+            return k;
+        });
+        LOG.info("Rotated key {} on demand to material {}", rotated.keyId(), rotated.currentMaterial().id());
+        return rotated;
+    }
+
+    /** Rotations of a key (materials after the first), oldest first. */
+    public Page<KeyMaterial> listKeyRotations(String keyRef, Integer limit, String marker) {
+        int max = Paging.limit(limit, 100, 1000);
+        KmsKey key = keys.resolve(keyRef);
+        requireRotatable(key);
+        List<KeyMaterial> rotations = key.materials().stream().filter(KeyMaterial::isRotation).toList();
+        String after = Paging.position(marker);
+        int start = 0;
+        if (after != null) {
+            start = indexAfter(rotations, after);
+        }
+        List<KeyMaterial> fetched = rotations.subList(start, Math.min(rotations.size(), start + max + 1));
+        return Paging.page(fetched, max, m -> m.id().hex());
+    }
+
+    /** Performs the automatic rotation of a key if it is due and enabled; returns whether it rotated. */
+    boolean rotateIfDue(String keyId, Instant now) {
+        KmsKey key = keys.store().findKey(keyId).orElse(null);
+        if (key == null || key.state() != KeyState.Enabled || !key.rotation().isDue(now)) {
+            return false;
+        }
+        KmsKey rotated = rotate(keyId, RotationType.AUTOMATIC, k -> {
+            if (k.state() != KeyState.Enabled || !k.rotation().isDue(now)) {
+                return null;
+            }
+            RotationSchedule schedule = k.rotation();
+            Instant next = schedule.nextRotation().plus(Duration.ofDays(schedule.periodInDays()));
+            // A process that was down for longer than a period rotates once, then resumes the cadence from now.
+            Instant from = next.isAfter(now) ? schedule.nextRotation() : now;
+            return k.withRotation(RotationSchedule.every(schedule.periodInDays(), from));
+        });
+        if (rotated == null) {
+            return false;
+        }
+        LOG.info("Rotated key {} automatically to material {}", keyId, rotated.currentMaterial().id());
+        return true;
+    }
+
+    /**
+     * Generates the new token object first, then commits it as the current material; a refused or
+     * failed commit destroys the object again. {@code precheck} re-validates against the latest key
+     * and returns the key to extend, or null to abandon the rotation.
+     */
+    private KmsKey rotate(String keyId, RotationType type, java.util.function.UnaryOperator<KmsKey> precheck) {
+        KmsKey key = keys.store().findKey(keyId).orElseThrow(() -> KmsException.notFound("Key " + keyId));
+        KeyMaterial material = materials.generate(keyId, key.keySpec(), key.materials().size() + 1, type, now());
+        boolean[] abandoned = {false};
+        try {
+            KmsKey result = keys.update(keyId, k -> {
+                KmsKey base = precheck.apply(k);
+                if (base == null) {
+                    abandoned[0] = true;
+                    return k;
+                }
+                List<KeyMaterial> extended = new ArrayList<>(base.materials());
+                extended.add(material);
+                return base.withMaterials(extended);
+            });
+            if (abandoned[0]) {
+                materials.destroyQuietly(material.id());
+                return null;
+            }
+            return result;
+        } catch (RuntimeException e) {
+            materials.destroyQuietly(material.id());
+            throw e;
+        }
+    }
+
+    private KmsKey change(String keyRef, java.util.function.UnaryOperator<KmsKey> change) {
+        return keys.update(keys.resolve(keyRef).keyId(), change);
+    }
+
+    private void requireRotatableAndEnabled(KmsKey key) {
+        requireRotatable(key);
+        key.state().requireUsable(keys.arn(key));
+    }
+
+    private void requireRotatable(KmsKey key) {
+        if (!key.keySpec().rotatable()) {
+            throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION,
+                    keys.arn(key) + " has key spec " + key.keySpec() + ", which does not support rotation.");
+        }
+    }
+
+    private void requireOnDemandQuota(KmsKey key) {
+        if (key.onDemandRotationCount() >= MAX_ON_DEMAND_ROTATIONS) {
+            throw new KmsException(ErrorCode.LIMIT_EXCEEDED, keys.arn(key) + " has already been rotated on demand "
+                    + MAX_ON_DEMAND_ROTATIONS + " times, the most allowed.");
+        }
+    }
+
+    private static int indexAfter(List<KeyMaterial> rotations, String afterId) {
+        for (int i = 0; i < rotations.size(); i++) {
+            if (rotations.get(i).id().hex().equals(afterId)) {
+                return i + 1;
+            }
+        }
+        throw new KmsException(ErrorCode.INVALID_MARKER, "The marker does not belong to this key's rotations.");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

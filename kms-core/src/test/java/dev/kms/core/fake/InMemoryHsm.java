@@ -1,0 +1,132 @@
+package dev.kms.core.fake;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.Hsm;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A fake {@link Hsm} on the JDK's AES/GCM with keys in a map; same error semantics as the token. */
+public final class InMemoryHsm implements Hsm {
+    private static final int KEY_BYTES = 32;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<MaterialId, StoredKey> keys = new ConcurrentHashMap<>();
+
+    /** A key and its label; never printed. */
+    private static final class StoredKey {
+        final SecretKeySpec key;
+        final String label;
+
+        StoredKey(SecretKeySpec key, String label) {
+            this.key = key;
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return "StoredKey[label=" + label + "]";
+        }
+    }
+
+    @Override
+    public void generateKey(MaterialId id, KeySpec spec, String label) {
+        if (spec != KeySpec.SYMMETRIC_DEFAULT) {
+            throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
+        }
+        byte[] value = new byte[KEY_BYTES];
+        random.nextBytes(value);
+        try {
+            StoredKey previous = keys.putIfAbsent(id, new StoredKey(new SecretKeySpec(value, "AES"), label));
+            if (previous != null) {
+                throw new KmsException(ErrorCode.ALREADY_EXISTS, "key material " + id + " already exists");
+            }
+        } finally {
+            Arrays.fill(value, (byte) 0);
+        }
+    }
+
+    @Override
+    public AeadCiphertext encrypt(MaterialId id, byte[] plaintext, byte[] associatedData) {
+        SecretKeySpec key = key(id);
+        byte[] iv = new byte[AeadCiphertext.IV_LENGTH];
+        random.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(8 * AeadCiphertext.TAG_LENGTH, iv));
+            cipher.updateAAD(orEmpty(associatedData));
+            return new AeadCiphertext(iv, cipher.doFinal(plaintext));
+        } catch (GeneralSecurityException e) {
+            throw new KmsException(ErrorCode.INTERNAL, "AES-GCM encryption failed", e);
+        }
+    }
+
+    @Override
+    public byte[] decrypt(MaterialId id, AeadCiphertext ciphertext, byte[] associatedData) {
+        SecretKeySpec key = key(id);
+        if (ciphertext.iv().length != AeadCiphertext.IV_LENGTH
+                || ciphertext.ciphertextAndTag().length < AeadCiphertext.TAG_LENGTH) {
+            throw new KmsException(ErrorCode.INVALID_CIPHERTEXT, "ciphertext is malformed");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key,
+                    new GCMParameterSpec(8 * AeadCiphertext.TAG_LENGTH, ciphertext.iv()));
+            cipher.updateAAD(orEmpty(associatedData));
+            return cipher.doFinal(ciphertext.ciphertextAndTag());
+        } catch (AEADBadTagException e) {
+            throw new KmsException(ErrorCode.INVALID_CIPHERTEXT, "ciphertext failed authentication");
+        } catch (GeneralSecurityException e) {
+            throw new KmsException(ErrorCode.INTERNAL, "AES-GCM decryption failed", e);
+        }
+    }
+
+    @Override
+    public byte[] generateRandom(int length) {
+        if (length < 0) {
+            throw KmsException.validation("length", "must be at least 0");
+        }
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void destroyKey(MaterialId id) {
+        keys.remove(id);
+    }
+
+    @Override
+    public List<TokenObject> listKeys() {
+        return keys.entrySet().stream().map(e -> new TokenObject(e.getKey(), e.getValue().label)).toList();
+    }
+
+    @Override
+    public HsmStatus status() {
+        return new HsmStatus("in-memory", "JDK AES/GCM fake", "in-memory", "0", "InMemoryHsm",
+                List.of("AES-GCM"), keys.size());
+    }
+
+    private SecretKeySpec key(MaterialId id) {
+        StoredKey stored = keys.get(id);
+        if (stored == null) {
+            throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "key material " + id + " is not available in the HSM");
+        }
+        return stored.key;
+    }
+
+    private static byte[] orEmpty(byte[] associatedData) {
+        return associatedData == null ? new byte[0] : associatedData;
+    }
+}

@@ -1,0 +1,330 @@
+package dev.kms.pkcs11;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.Hsm;
+import org.xipki.pkcs11.wrapper.AttributeVector;
+import org.xipki.pkcs11.wrapper.Mechanism;
+import org.xipki.pkcs11.wrapper.ModuleInfo;
+import org.xipki.pkcs11.wrapper.PKCS11Module;
+import org.xipki.pkcs11.wrapper.Session;
+import org.xipki.pkcs11.wrapper.Token;
+import org.xipki.pkcs11.wrapper.TokenException;
+import org.xipki.pkcs11.wrapper.TokenInfo;
+import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ID;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_LABEL;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_GENERAL_ERROR;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_USER;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.Category;
+
+/**
+ * The {@link Hsm} port on a PKCS#11 token: keys are token objects addressed by CKA_ID, AES-GCM runs in
+ * the token, sessions come from a pool. Safe for concurrent use; close it to release the token.
+ */
+public final class Pkcs11Hsm implements Hsm, AutoCloseable {
+    private static final int TAG_BITS = 8 * AeadCiphertext.TAG_LENGTH;
+    private static final int MAX_RANDOM_BYTES = 1 << 20;
+    private static final int MAX_IDS_PER_MATERIAL = 64;
+
+    private final Pkcs11Config config;
+    private final PKCS11Module module;
+    private final Token token;
+    private final SessionPool sessions;
+    /** Runtime cache of object handles; never persisted, evicted when the token says a handle is stale. */
+    private final Map<MaterialId, Long> handles = new ConcurrentHashMap<>();
+    private final SecureRandom ivs = new SecureRandom();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Pkcs11Hsm(Pkcs11Config config, PKCS11Module module, Token token, SessionPool sessions) {
+        this.config = config;
+        this.module = module;
+        this.token = token;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Opens the library (once per process), finds the token, opens the session pool and logs the user in.
+     * The PIN array is cleared before this method returns, whether it succeeds or not.
+     *
+     * @throws KmsException KeyUnavailableException when the library, token or login fails
+     */
+    public static Pkcs11Hsm open(Pkcs11Config config, char[] userPin) {
+        try {
+            PKCS11Module module = Pkcs11Modules.acquire(config.libraryPath());
+            try {
+                Token token = findToken(module, config);
+                SessionPool sessions = SessionPool.open(token, config.sessionPoolSize());
+                try {
+                    login(sessions, userPin, config);
+                } catch (RuntimeException e) {
+                    sessions.close();
+                    throw e;
+                }
+                return new Pkcs11Hsm(config, module, token, sessions);
+            } catch (TokenException e) {
+                Pkcs11Modules.release(module);
+                throw Pkcs11Errors.translate("opening token with " + config.tokenDescription(), e);
+            } catch (RuntimeException e) {
+                Pkcs11Modules.release(module);
+                throw e;
+            }
+        } finally {
+            Arrays.fill(userPin, '\0');
+        }
+    }
+
+    private static Token findToken(PKCS11Module module, Pkcs11Config config) throws TokenException {
+        List<Token> found = Pkcs11Modules.tokens(module, info -> config.tokenLabel() != null
+                ? config.tokenLabel().equals(info.getLabel().trim())
+                : config.tokenSerial().equals(info.getSerialNumber().trim()));
+        if (found.isEmpty()) {
+            throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "no initialized token with "
+                    + config.tokenDescription() + " in " + config.libraryPath());
+        }
+        if (found.size() > 1) {
+            throw new KmsException(ErrorCode.KEY_UNAVAILABLE, found.size() + " tokens have "
+                    + config.tokenDescription() + "; name the token by serial number");
+        }
+        return found.get(0);
+    }
+
+    /** Login state is per application and token, so one login serves every session of the pool. */
+    private static void login(SessionPool sessions, char[] userPin, Pkcs11Config config) {
+        Session session = sessions.borrow();
+        try {
+            session.login(CKU_USER, userPin);
+        } catch (TokenException e) {
+            if (!Pkcs11Errors.is(e, CKR_USER_ALREADY_LOGGED_IN)) {
+                throw Pkcs11Errors.translate("user login to token with " + config.tokenDescription(), e);
+            }
+        } finally {
+            sessions.giveBack(session);
+        }
+    }
+
+    @Override
+    public void generateKey(MaterialId id, KeySpec spec, String label) {
+        if (spec != KeySpec.SYMMETRIC_DEFAULT) {
+            throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
+        }
+        withSession("generating key material " + id, session -> {
+            if (session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), 1).length > 0) {
+                throw new KmsException(ErrorCode.ALREADY_EXISTS, "key material " + id + " already exists in the HSM");
+            }
+            long handle = session.generateKey(new Mechanism(CKM_AES_KEY_GEN), KeyTemplates.newAes256(id, label));
+            handles.put(id, handle);
+            return null;
+        });
+    }
+
+    @Override
+    public AeadCiphertext encrypt(MaterialId id, byte[] plaintext, byte[] associatedData) {
+        byte[] iv = new byte[AeadCiphertext.IV_LENGTH];
+        ivs.nextBytes(iv);
+        byte[] ciphertextAndTag = withKey("encrypting with key material " + id, id, (session, handle) -> {
+            if (plaintext.length > 0) {
+                return session.encryptSingle(gcm(iv, associatedData), handle, plaintext);
+            }
+            // C_Encrypt refuses empty input in SoftHSM2 (CKR_ARGUMENTS_BAD); C_EncryptFinal alone yields the tag.
+            session.encryptInit(gcm(iv, associatedData), handle);
+            return session.encryptFinal();
+        });
+        return new AeadCiphertext(iv, ciphertextAndTag);
+    }
+
+    @Override
+    public byte[] decrypt(MaterialId id, AeadCiphertext ciphertext, byte[] associatedData) {
+        byte[] iv = ciphertext.iv();
+        byte[] body = ciphertext.ciphertextAndTag();
+        if (iv == null || iv.length != AeadCiphertext.IV_LENGTH || body == null
+                || body.length < AeadCiphertext.TAG_LENGTH) {
+            throw new KmsException(ErrorCode.INVALID_CIPHERTEXT, "ciphertext is malformed");
+        }
+        return withKey("decrypting with key material " + id, id, (session, handle) -> {
+            try {
+                return session.decryptSingle(gcm(iv, associatedData), handle, body);
+            } catch (TokenException e) {
+                if (Pkcs11Errors.isBadCiphertext(e) || Pkcs11Errors.is(e, CKR_GENERAL_ERROR)) {
+                    // SoftHSM2 reports a failed GCM tag check as CKR_GENERAL_ERROR (and resets the operation).
+                    throw new KmsException(ErrorCode.INVALID_CIPHERTEXT, "ciphertext failed authentication");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public byte[] generateRandom(int length) {
+        if (length < 0 || length > MAX_RANDOM_BYTES) {
+            throw KmsException.validation("length", "must be between 0 and " + MAX_RANDOM_BYTES);
+        }
+        if (length == 0) {
+            return new byte[0];
+        }
+        return withSession("generating random bytes", session -> session.generateRandom(length));
+    }
+
+    @Override
+    public void destroyKey(MaterialId id) {
+        withSession("destroying key material " + id, session -> {
+            handles.remove(id);
+            for (long handle : session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), MAX_IDS_PER_MATERIAL)) {
+                try {
+                    session.destroyObject(handle);
+                } catch (TokenException e) {
+                    // Another caller destroyed it first: the outcome is the one asked for.
+                    if (!Pkcs11Errors.isStaleHandle(e)) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<TokenObject> listKeys() {
+        return withSession("listing keys", session -> {
+            List<TokenObject> keys = new ArrayList<>();
+            for (long handle : session.findAllObjectsSingle(KeyTemplates.allSecretKeys())) {
+                AttributeVector attributes;
+                try {
+                    attributes = session.getAttrValues(handle, CKA_ID, CKA_LABEL);
+                } catch (TokenException e) {
+                    if (Pkcs11Errors.isStaleHandle(e)) {
+                        continue; // destroyed since the search
+                    }
+                    throw e;
+                }
+                byte[] ckaId = attributes.id();
+                MaterialId id = ckaId != null && ckaId.length == MaterialId.LENGTH ? MaterialId.fromBytes(ckaId) : null;
+                keys.add(new TokenObject(id, attributes.label()));
+            }
+            return keys;
+        });
+    }
+
+    @Override
+    public HsmStatus status() {
+        return withSession("reading HSM status", session -> {
+            ModuleInfo moduleInfo = module.getInfo();
+            TokenInfo tokenInfo = token.getTokenInfo();
+            List<String> mechanisms = new ArrayList<>();
+            for (long code : token.getMechanismList()) {
+                mechanisms.add(module.codeToName(Category.CKM, code));
+            }
+            int objectCount = session.findAllObjectsSingle(new AttributeVector()).length;
+            String description = moduleInfo.getManufacturerID().trim() + " " + moduleInfo.getLibraryDescription().trim()
+                    + " " + moduleInfo.getLibraryVersion();
+            return new HsmStatus(config.libraryPath(), description, tokenInfo.getLabel().trim(),
+                    tokenInfo.getSerialNumber().trim(), tokenInfo.getModel().trim(), List.copyOf(mechanisms),
+                    objectCount);
+        });
+    }
+
+    /** Closes the sessions (which logs the user out once none is left) and releases the library. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            sessions.close();
+            handles.clear();
+            Pkcs11Modules.release(module);
+        }
+    }
+
+    /** The pool, so tests can break a session underneath the adapter. */
+    SessionPool sessions() {
+        return sessions;
+    }
+
+    @Override
+    public String toString() {
+        return "Pkcs11Hsm[" + config.libraryPath() + ", token " + config.tokenDescription() + "]";
+    }
+
+    private static Mechanism gcm(byte[] iv, byte[] associatedData) {
+        return new Mechanism(CKM_AES_GCM, new GCM_PARAMS(iv, associatedData == null ? new byte[0] : associatedData,
+                TAG_BITS));
+    }
+
+    @FunctionalInterface
+    private interface SessionCall<T> {
+        T call(Session session) throws TokenException;
+    }
+
+    @FunctionalInterface
+    private interface KeyCall<T> {
+        T call(Session session, long handle) throws TokenException;
+    }
+
+    /**
+     * Runs {@code call} on a borrowed session. A session the token no longer knows is replaced and the call
+     * retried once; after any other device error the session is replaced too, because some libraries
+     * (SoftHSM2 on CKR_ARGUMENTS_BAD) leave the operation active and the session would stay unusable.
+     */
+    private <T> T withSession(String action, SessionCall<T> call) {
+        Session session = sessions.borrow();
+        try {
+            try {
+                return call.call(session);
+            } catch (TokenException e) {
+                session = sessions.replace(session);
+                if (!Pkcs11Errors.isSessionGone(e)) {
+                    throw e;
+                }
+                return call.call(session);
+            }
+        } catch (TokenException e) {
+            throw Pkcs11Errors.translate(action, e);
+        } finally {
+            sessions.giveBack(session);
+        }
+    }
+
+    /** Runs {@code call} with the key's handle; a stale cached handle is evicted, resolved again and retried once. */
+    private <T> T withKey(String action, MaterialId id, KeyCall<T> call) {
+        return withSession(action, session -> {
+            long handle = handle(session, id);
+            try {
+                return call.call(session, handle);
+            } catch (TokenException e) {
+                if (!Pkcs11Errors.isStaleHandle(e)) {
+                    throw e;
+                }
+                handles.remove(id, handle);
+                return call.call(session, handle(session, id));
+            }
+        });
+    }
+
+    private long handle(Session session, MaterialId id) throws TokenException {
+        Long cached = handles.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        long[] found = session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), 2);
+        if (found.length == 0) {
+            throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "key material " + id + " is not available in the HSM");
+        }
+        if (found.length > 1) {
+            throw new KmsException(ErrorCode.INTERNAL, "several token objects carry key material id " + id);
+        }
+        handles.put(id, found[0]);
+        return found[0];
+    }
+}

@@ -1,0 +1,113 @@
+package dev.kms.pkcs11;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
+import org.xipki.pkcs11.wrapper.Session;
+import org.xipki.pkcs11.wrapper.Token;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fixed set of R/W sessions on one token. A session serves one caller at a time (PKCS#11 sessions
+ * hold one active operation each); callers borrow and give back in try/finally.
+ */
+final class SessionPool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionPool.class);
+    private static final long BORROW_TIMEOUT_SECONDS = 30;
+
+    private final Token token;
+    private final BlockingQueue<Session> idle;
+    private volatile boolean closed;
+
+    private SessionPool(Token token, int size) {
+        this.token = token;
+        this.idle = new LinkedBlockingQueue<>(size);
+    }
+
+    static SessionPool open(Token token, int size) throws PKCS11Exception {
+        SessionPool pool = new SessionPool(token, size);
+        try {
+            for (int i = 0; i < size; i++) {
+                pool.idle.add(token.openSession(true));
+            }
+        } catch (PKCS11Exception | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return pool;
+    }
+
+    Session borrow() {
+        if (closed) {
+            throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "the HSM connection is closed");
+        }
+        try {
+            Session session = idle.poll(BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (session == null) {
+                throw new KmsException(ErrorCode.DEPENDENCY_TIMEOUT,
+                        "no HSM session became free within " + BORROW_TIMEOUT_SECONDS + " seconds");
+            }
+            return session;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KmsException(ErrorCode.INTERNAL, "interrupted while waiting for an HSM session");
+        }
+    }
+
+    void giveBack(Session session) {
+        if (closed) {
+            closeQuietly(session);
+        } else {
+            idle.add(session);
+        }
+        if (closed) {
+            // close() may have drained the queue before this session came back.
+            drain();
+        }
+    }
+
+    /**
+     * A new session in place of one that is gone or may still hold a half-done operation; the caller gives
+     * back the returned one. The new session opens before the old one closes: login state belongs to the
+     * application and ends when its last session on the token closes. If no new session can be opened the
+     * old one is returned, and the next caller meets its error and tries again.
+     */
+    Session replace(Session old) {
+        Session fresh;
+        try {
+            fresh = token.openSession(true);
+        } catch (PKCS11Exception e) {
+            LOG.warn("cannot open a replacement session: {}", Pkcs11Errors.name(e));
+            return old;
+        }
+        closeQuietly(old);
+        return fresh;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        drain();
+    }
+
+    private void drain() {
+        Session session;
+        while ((session = idle.poll()) != null) {
+            closeQuietly(session);
+        }
+    }
+
+    private static void closeQuietly(Session session) {
+        try {
+            session.closeSession();
+        } catch (PKCS11Exception e) {
+            // Already closed or the token is gone; either way the session is no longer ours.
+            LOG.debug("closing a session failed: {}", Pkcs11Errors.name(e));
+        }
+    }
+}

@@ -121,8 +121,13 @@ public final class CryptoService {
         if (material == null) {
             throw CiphertextBlob.invalid();
         }
-        byte[] plaintext = hsm.decrypt(material.id(), parsed.sealed(), CiphertextBlob.associatedData(parsed.header(), ctx));
-        return new Opened(key, plaintext, alg);
+        try {
+            byte[] plaintext = hsm.decrypt(material.id(), parsed.sealed(), CiphertextBlob.associatedData(parsed.header(), ctx));
+            return new Opened(key, plaintext, alg);
+        } catch (KmsException e) {
+            // The HSM's own wording would tell a failed tag apart from the checks above.
+            throw e.code() == ErrorCode.INVALID_CIPHERTEXT ? CiphertextBlob.invalid() : e;
+        }
     }
 
     private static String requireAlgorithm(KmsKey key, String algorithm) {

@@ -1,0 +1,649 @@
+package dev.kms.core.service;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.fake.MutableClock;
+import dev.kms.core.model.Alias;
+import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KeyManager;
+import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.KeyState;
+import dev.kms.core.model.KeyUsage;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MaterialId;
+import dev.kms.core.model.Origin;
+import dev.kms.core.model.Page;
+import dev.kms.core.model.RotationType;
+import dev.kms.core.port.Hsm;
+import dev.kms.core.port.MetadataStore;
+import dev.kms.core.service.CryptoResults.DataKey;
+import dev.kms.core.service.CryptoResults.Encrypted;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every operation and every documented error of the key service, run against the in-memory fakes
+ * here and against a real SoftHSM2 token and SQLite file by the adapter modules.
+ */
+public abstract class KmsScenarios {
+    protected static final Deployment DEPLOYMENT = new Deployment("aws", "us-east-1", "111122223333");
+    private static final byte[] SECRET = "attack at dawn".getBytes(StandardCharsets.UTF_8);
+    private static final Map<String, String> CONTEXT = Map.of("purpose", "test", "tenant", "acme");
+
+    protected MutableClock clock;
+    protected Hsm hsm;
+    protected MetadataStore store;
+    protected Kms kms;
+
+    /** A fresh HSM with no keys of earlier tests visible to the assertions that list token objects. */
+    protected abstract Hsm newHsm();
+
+    protected abstract MetadataStore newStore();
+
+    @BeforeEach
+    void createService() {
+        clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        hsm = newHsm();
+        store = newStore();
+        kms = Kms.create(DEPLOYMENT, hsm, store, clock);
+    }
+
+    private KmsKey newKey() {
+        return kms.keys().createKey(CreateKeyRequest.defaults());
+    }
+
+    private static void assertError(ErrorCode expected, String messagePart, Executable call) {
+        KmsException e = assertThrows(KmsException.class, call);
+        assertEquals(expected, e.code(), () -> "message was: " + e.getMessage());
+        assertTrue(e.getMessage().contains(messagePart), () -> "message was: " + e.getMessage());
+    }
+
+    private Set<MaterialId> tokenMaterialIds() {
+        Set<MaterialId> ids = new HashSet<>();
+        hsm.listKeys().forEach(o -> ids.add(o.id()));
+        return ids;
+    }
+
+    private byte[] decrypt(byte[] blob, Map<String, String> context) {
+        return kms.crypto().decrypt(blob, context, null, null).plaintext().bytes();
+    }
+
+    // ---- CreateKey, DescribeKey, ListKeys, UpdateKeyDescription -------------------------------------
+
+    @Test
+    void createKey_withDefaults_hasAwsDefaultsAndOneTokenObject() {
+        KmsKey key = kms.keys().createKey(new CreateKeyRequest("payments", null, null, Map.of("team", "core")));
+
+        assertEquals(KeyState.Enabled, key.state());
+        assertEquals(KeySpec.SYMMETRIC_DEFAULT, key.keySpec());
+        assertEquals(KeyUsage.ENCRYPT_DECRYPT, key.keyUsage());
+        assertEquals(Origin.AWS_KMS, key.origin());
+        assertEquals(KeyManager.CUSTOMER, key.keyManager());
+        assertEquals("111122223333", key.accountId());
+        assertEquals(clock.instant(), key.creationDate());
+        assertEquals(1, key.materials().size());
+        assertEquals(Map.of("team", "core"), key.tags());
+        assertTrue(hsm.listKeys().contains(new Hsm.TokenObject(key.currentMaterial().id(), "kms/" + key.keyId() + "/1")));
+        assertEquals(key, kms.keys().describeKey(key.keyId()));
+    }
+
+    @Test
+    void createKey_withTooLongDescription_failsValidationAndCreatesNothing() {
+        int before = hsm.listKeys().size();
+        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().createKey(
+                new CreateKeyRequest("x".repeat(8193), null, null, null)));
+        assertEquals(before, hsm.listKeys().size());
+    }
+
+    @Test
+    void createKey_withIncompatibleUsage_failsValidation() {
+        assertError(ErrorCode.VALIDATION, "keyUsage", () -> kms.keys().createKey(
+                new CreateKeyRequest(null, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.SIGN_VERIFY, null)));
+    }
+
+    @Test
+    void createKey_withReservedTagPrefix_failsTag() {
+        assertError(ErrorCode.TAG, "aws:", () -> kms.keys().createKey(
+                new CreateKeyRequest(null, null, null, Map.of("aws:owner", "me"))));
+    }
+
+    @Test
+    void describeKey_acceptsIdArnAliasAndAliasArn() {
+        KmsKey key = newKey();
+        kms.aliases().createAlias("alias/app", key.keyId());
+
+        assertEquals(key.keyId(), kms.keys().describeKey(DEPLOYMENT.keyArn(key.keyId())).keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey("alias/app").keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey("arn:aws:kms:us-east-1:111122223333:alias/app").keyId());
+    }
+
+    @Test
+    void describeKey_withUnknownOrForeignKey_failsNotFound() {
+        KmsKey key = newKey();
+        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey("00000000-0000-4000-8000-000000000000"));
+        assertError(ErrorCode.NOT_FOUND, "does not exist",
+                () -> kms.keys().describeKey("arn:aws:kms:eu-west-1:111122223333:key/" + key.keyId()));
+        assertError(ErrorCode.NOT_FOUND, "does not exist",
+                () -> kms.keys().describeKey("arn:aws:kms:us-east-1:999999999999:key/" + key.keyId()));
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey("alias/none"));
+        assertError(ErrorCode.NOT_FOUND, "Invalid keyId", () -> kms.keys().describeKey("not-a-key"));
+        assertError(ErrorCode.INVALID_ARN, "Invalid arn", () -> kms.keys().describeKey("arn:aws:kms:broken"));
+        assertError(ErrorCode.VALIDATION, "keyId", () -> kms.keys().describeKey(""));
+    }
+
+    @Test
+    void listKeys_pagesThroughAllKeysInOrder() {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(newKey().keyId());
+        }
+        List<String> seen = new ArrayList<>();
+        String marker = null;
+        int pages = 0;
+        do {
+            Page<KmsKey> page = kms.keys().listKeys(2, marker);
+            page.items().forEach(k -> seen.add(k.keyId()));
+            marker = page.nextMarker();
+            pages++;
+        } while (marker != null);
+
+        assertEquals(3, pages);
+        assertEquals(created.stream().sorted().toList(), seen);
+    }
+
+    @Test
+    void listKeys_withBadLimitOrMarker_fails() {
+        assertError(ErrorCode.VALIDATION, "limit", () -> kms.keys().listKeys(0, null));
+        assertError(ErrorCode.VALIDATION, "limit", () -> kms.keys().listKeys(1001, null));
+        assertError(ErrorCode.INVALID_MARKER, "marker", () -> kms.keys().listKeys(10, "%%%"));
+    }
+
+    @Test
+    void updateKeyDescription_changesOnlyTheDescription() {
+        KmsKey key = newKey();
+        KmsKey updated = kms.keys().updateKeyDescription(key.keyId(), "new text");
+        assertEquals("new text", kms.keys().describeKey(key.keyId()).description());
+        assertEquals(key.materials(), updated.materials());
+        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().updateKeyDescription(key.keyId(), "y".repeat(8193)));
+    }
+
+    // ---- EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, deletion ------------------
+
+    @Test
+    void disabledKey_refusesCryptoWithDisabledException_andStaysDescribable() {
+        KmsKey key = newKey();
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        kms.keys().disableKey(key.keyId());
+
+        assertEquals(KeyState.Disabled, kms.keys().describeKey(key.keyId()).state());
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.crypto().encrypt(key.keyId(), SECRET, null, null));
+        assertError(ErrorCode.DISABLED, "is disabled", () -> decrypt(blob, null));
+        assertError(ErrorCode.DISABLED, "is disabled",
+                () -> kms.crypto().generateDataKey(key.keyId(), null, DataKeySpec.AES_256, null, true));
+
+        kms.keys().enableKey(key.keyId());
+        assertArrayEquals(SECRET, decrypt(blob, null));
+    }
+
+    @Test
+    void pendingDeletionKey_refusesCryptoAndChanges_withKmsInvalidState() {
+        KmsKey key = newKey();
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        KmsKey scheduled = kms.keys().scheduleKeyDeletion(key.keyId(), null);
+
+        assertEquals(KeyState.PendingDeletion, scheduled.state());
+        assertEquals(30, scheduled.pendingWindowInDays());
+        assertEquals(clock.instant().plus(Duration.ofDays(30)), scheduled.deletionDate());
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.crypto().encrypt(key.keyId(), SECRET, null, null));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> decrypt(blob, null));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().enableKey(key.keyId()));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().disableKey(key.keyId()));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().scheduleKeyDeletion(key.keyId(), 7));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.rotation().rotateKeyOnDemand(key.keyId()));
+        assertEquals(KeyState.PendingDeletion, kms.keys().describeKey(key.keyId()).state());
+    }
+
+    @Test
+    void scheduleKeyDeletion_withWindowOutsideSevenToThirty_failsValidation() {
+        KmsKey key = newKey();
+        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(key.keyId(), 6));
+        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(key.keyId(), 31));
+        assertEquals(KeyState.Enabled, kms.keys().describeKey(key.keyId()).state());
+    }
+
+    @Test
+    void cancelKeyDeletion_leavesTheKeyDisabled() {
+        KmsKey key = newKey();
+        assertError(ErrorCode.INVALID_STATE, "not pending deletion", () -> kms.keys().cancelKeyDeletion(key.keyId()));
+        kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+
+        KmsKey cancelled = kms.keys().cancelKeyDeletion(key.keyId());
+
+        assertEquals(KeyState.Disabled, cancelled.state());
+        assertNull(cancelled.deletionDate());
+        assertNull(cancelled.pendingWindowInDays());
+    }
+
+    @Test
+    void deletion_whenDateIsReached_destroysEveryTokenObjectAndTheKey() {
+        KmsKey key = newKey();
+        kms.aliases().createAlias("alias/doomed", key.keyId());
+        kms.rotation().rotateKeyOnDemand(key.keyId());
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        List<MaterialId> materials = kms.keys().describeKey(key.keyId()).materials().stream().map(KeyMaterial::id).toList();
+        assertTrue(tokenMaterialIds().containsAll(materials));
+        kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+
+        clock.advance(Duration.ofDays(7).minusSeconds(1));
+        assertTrue(kms.maintenance().runDue().deletedKeyIds().isEmpty());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(key.keyId()), kms.maintenance().runDue().deletedKeyIds());
+
+        for (MaterialId id : materials) {
+            assertFalse(tokenMaterialIds().contains(id), "token object " + id + " still exists");
+        }
+        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(key.keyId()));
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey("alias/doomed"));
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, null));
+    }
+
+    // ---- Tags ----------------------------------------------------------------------------------
+
+    @Test
+    void tags_areAddedListedInOrderAndRemoved() {
+        KmsKey key = newKey();
+        kms.keys().tagResource(key.keyId(), Map.of("b", "2", "a", "1", "c", "3"));
+        kms.keys().tagResource(key.keyId(), Map.of("a", "one"));
+        kms.keys().untagResource(key.keyId(), List.of("c"));
+
+        Page<Map.Entry<String, String>> first = kms.keys().listResourceTags(key.keyId(), 1, null);
+        Page<Map.Entry<String, String>> second = kms.keys().listResourceTags(key.keyId(), 1, first.nextMarker());
+
+        assertEquals(List.of(Map.entry("a", "one")), first.items());
+        assertEquals(List.of(Map.entry("b", "2")), second.items());
+        assertNull(second.nextMarker());
+    }
+
+    @Test
+    void tagResource_beyondFiftyTags_failsLimitExceeded() {
+        KmsKey key = newKey();
+        Map<String, String> fifty = new java.util.HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            fifty.put("k" + i, "v");
+        }
+        kms.keys().tagResource(key.keyId(), fifty);
+        assertError(ErrorCode.LIMIT_EXCEEDED, "50", () -> kms.keys().tagResource(key.keyId(), Map.of("one-more", "v")));
+        assertError(ErrorCode.TAG, "128", () -> kms.keys().tagResource(key.keyId(), Map.of("k".repeat(129), "v")));
+        assertError(ErrorCode.VALIDATION, "tagKeys", () -> kms.keys().untagResource(key.keyId(), List.of()));
+    }
+
+    // ---- Aliases --------------------------------------------------------------------------------
+
+    @Test
+    void aliases_areCreatedUpdatedListedAndDeleted() {
+        KmsKey first = newKey();
+        KmsKey second = newKey();
+        kms.aliases().createAlias("alias/app", first.keyId());
+        kms.aliases().createAlias("alias/app-backup", DEPLOYMENT.keyArn(first.keyId()));
+
+        assertEquals(2, kms.aliases().listAliases(first.keyId(), null, null).items().size());
+        clock.advance(Duration.ofMinutes(1));
+        Alias updated = kms.aliases().updateAlias("alias/app", second.keyId());
+        assertEquals(second.keyId(), kms.keys().describeKey("alias/app").keyId());
+        assertTrue(updated.lastUpdatedDate().isAfter(updated.creationDate()));
+        assertEquals(List.of("alias/app"), kms.aliases().listAliases(second.keyId(), null, null).items().stream()
+                .map(Alias::aliasName).toList());
+
+        kms.aliases().deleteAlias("alias/app");
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.aliases().deleteAlias("alias/app"));
+        Page<Alias> all = kms.aliases().listAliases(null, 1, null);
+        assertEquals(List.of("alias/app-backup"), all.items().stream().map(Alias::aliasName).toList());
+        assertNull(all.nextMarker());
+    }
+
+    @Test
+    void createAlias_withTakenReservedOrInvalidName_fails() {
+        KmsKey key = newKey();
+        kms.aliases().createAlias("alias/app", key.keyId());
+
+        assertError(ErrorCode.ALREADY_EXISTS, "alias/app", () -> kms.aliases().createAlias("alias/app", key.keyId()));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "reserved", () -> kms.aliases().createAlias("alias/aws/s3", key.keyId()));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias("app", key.keyId()));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias("alias/sp ace", key.keyId()));
+        assertError(ErrorCode.VALIDATION, "targetKeyId", () -> kms.aliases().createAlias("alias/other", "alias/app"));
+        assertError(ErrorCode.NOT_FOUND, "does not exist",
+                () -> kms.aliases().createAlias("alias/other", "00000000-0000-4000-8000-000000000000"));
+    }
+
+    @Test
+    void createAlias_forKeyPendingDeletion_failsInvalidState() {
+        KmsKey key = newKey();
+        kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.aliases().createAlias("alias/late", key.keyId()));
+    }
+
+    // ---- Encrypt, Decrypt, ReEncrypt ------------------------------------------------------------
+
+    @Test
+    void encryptDecrypt_roundTripsWithContextInAnyOrder_andKeyIdOptional() {
+        KmsKey key = newKey();
+        kms.aliases().createAlias("alias/app", key.keyId());
+        Encrypted encrypted = kms.crypto().encrypt("alias/app", SECRET, CONTEXT, null);
+
+        assertEquals(DEPLOYMENT.keyArn(key.keyId()), encrypted.keyArn());
+        assertEquals("SYMMETRIC_DEFAULT", encrypted.encryptionAlgorithm());
+        var reordered = new java.util.TreeMap<>(Map.of("tenant", "acme", "purpose", "test"));
+        assertArrayEquals(SECRET, decrypt(encrypted.ciphertextBlob(), reordered));
+        var withKeyId = kms.crypto().decrypt(encrypted.ciphertextBlob(), CONTEXT, "alias/app", "SYMMETRIC_DEFAULT");
+        assertArrayEquals(SECRET, withKeyId.plaintext().bytes());
+        assertEquals(DEPLOYMENT.keyArn(key.keyId()), withKeyId.keyArn());
+    }
+
+    @Test
+    void decrypt_withWrongMissingOrExtraContext_failsInvalidCiphertext() {
+        KmsKey key = newKey();
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, null));
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, Map.of("purpose", "test")));
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, Map.of("purpose", "Test", "tenant", "acme")));
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext",
+                () -> decrypt(blob, Map.of("purpose", "test", "tenant", "acme", "extra", "x")));
+    }
+
+    @Test
+    void decrypt_withKeyIdOfAnotherKey_failsIncorrectKey() {
+        KmsKey key = newKey();
+        KmsKey other = newKey();
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        assertError(ErrorCode.INCORRECT_KEY, "key ID", () -> kms.crypto().decrypt(blob, null, other.keyId(), null));
+    }
+
+    @Test
+    void decrypt_withAnyByteModified_failsInvalidCiphertext() {
+        KmsKey key = newKey();
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        for (int i = 0; i < blob.length; i++) {
+            byte[] tampered = blob.clone();
+            tampered[i] ^= (byte) (1 << (i % 8));
+            int index = i;
+            KmsException e = assertThrows(KmsException.class, () -> decrypt(tampered, CONTEXT), () -> "byte " + index);
+            assertEquals(ErrorCode.INVALID_CIPHERTEXT, e.code(), "byte " + i + ": " + e.getMessage());
+        }
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(Arrays.copyOf(blob, blob.length - 1), CONTEXT));
+        byte[] longer = Arrays.copyOf(blob, blob.length + 1);
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(longer, CONTEXT));
+        assertError(ErrorCode.VALIDATION, "ciphertextBlob", () -> decrypt(new byte[0], CONTEXT));
+        assertArrayEquals(SECRET, decrypt(blob, CONTEXT));
+    }
+
+    @Test
+    void decrypt_ofBlobFromAnotherRegionOrAccount_failsLikeATamperedBlob() {
+        KmsKey key = newKey();
+        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        byte[] tampered = blob.clone();
+        tampered[tampered.length - 1] ^= 1;
+        String tamperedMessage = assertThrows(KmsException.class, () -> decrypt(tampered, null)).getMessage();
+
+        for (Deployment elsewhere : List.of(new Deployment("aws", "eu-west-1", "111122223333"),
+                new Deployment("aws", "us-east-1", "444455556666"))) {
+            Kms foreign = Kms.create(elsewhere, hsm, store, clock);
+            KmsException e = assertThrows(KmsException.class, () -> foreign.crypto().decrypt(blob, null, null, null));
+            assertEquals(ErrorCode.INVALID_CIPHERTEXT, e.code());
+            assertEquals(tamperedMessage, e.getMessage());
+        }
+    }
+
+    @Test
+    void encrypt_enforcesPlaintextLimitsAndAlgorithm() {
+        KmsKey key = newKey();
+        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(key.keyId(), new byte[0], null, null));
+        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(key.keyId(), new byte[4097], null, null));
+        assertError(ErrorCode.INVALID_KEY_USAGE, "RSAES_OAEP_SHA_256",
+                () -> kms.crypto().encrypt(key.keyId(), SECRET, null, "RSAES_OAEP_SHA_256"));
+        assertError(ErrorCode.VALIDATION, "encryptionContext",
+                () -> kms.crypto().encrypt(key.keyId(), SECRET, Map.of("", "v"), null));
+
+        byte[] largest = new byte[4096];
+        ThreadLocalRandom.current().nextBytes(largest);
+        byte[] blob = kms.crypto().encrypt(key.keyId(), largest, CONTEXT, null).ciphertextBlob();
+        assertTrue(blob.length <= 6144, "blob of " + blob.length + " bytes");
+        assertArrayEquals(largest, decrypt(blob, CONTEXT));
+    }
+
+    @Test
+    void reEncrypt_movesCiphertextToAnotherKeyAndContext() {
+        KmsKey source = newKey();
+        KmsKey destination = newKey();
+        byte[] blob = kms.crypto().encrypt(source.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+
+        var moved = kms.crypto().reEncrypt(blob, CONTEXT, null, destination.keyId(), Map.of("new", "ctx"), null, null);
+
+        assertEquals(DEPLOYMENT.keyArn(source.keyId()), moved.sourceKeyArn());
+        assertEquals(DEPLOYMENT.keyArn(destination.keyId()), moved.keyArn());
+        var decrypted = kms.crypto().decrypt(moved.ciphertextBlob(), Map.of("new", "ctx"), destination.keyId(), null);
+        assertArrayEquals(SECRET, decrypted.plaintext().bytes());
+        assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext",
+                () -> kms.crypto().reEncrypt(blob, null, null, destination.keyId(), null, null, null));
+        assertError(ErrorCode.INCORRECT_KEY, "key ID",
+                () -> kms.crypto().reEncrypt(blob, CONTEXT, destination.keyId(), destination.keyId(), null, null, null));
+        kms.keys().disableKey(destination.keyId());
+        assertError(ErrorCode.DISABLED, "is disabled",
+                () -> kms.crypto().reEncrypt(blob, CONTEXT, null, destination.keyId(), null, null, null));
+    }
+
+    // ---- GenerateDataKey, GenerateDataKeyWithoutPlaintext, GenerateRandom ----------------------
+
+    @Test
+    void generateDataKey_returnsAKeyWhoseCiphertextDecryptsToIt() {
+        KmsKey key = newKey();
+        DataKey aes256 = kms.crypto().generateDataKey(key.keyId(), CONTEXT, DataKeySpec.AES_256, null, true);
+        DataKey aes128 = kms.crypto().generateDataKey(key.keyId(), null, DataKeySpec.AES_128, null, true);
+        DataKey sized = kms.crypto().generateDataKey(key.keyId(), null, null, 1024, true);
+        DataKey blind = kms.crypto().generateDataKey(key.keyId(), CONTEXT, DataKeySpec.AES_256, null, false);
+
+        assertEquals(32, aes256.plaintext().length());
+        assertEquals(16, aes128.plaintext().length());
+        assertEquals(1024, sized.plaintext().length());
+        assertNull(blind.plaintext());
+        assertArrayEquals(aes256.plaintext().bytes(), decrypt(aes256.ciphertextBlob(), CONTEXT));
+        assertEquals(32, decrypt(blind.ciphertextBlob(), CONTEXT).length);
+        assertEquals(DEPLOYMENT.keyArn(key.keyId()), aes256.keyArn());
+    }
+
+    @Test
+    void generateDataKey_withBothNeitherOrOutOfRangeSize_failsValidation() {
+        KmsKey key = newKey();
+        assertError(ErrorCode.VALIDATION, "KeySpec or NumberOfBytes",
+                () -> kms.crypto().generateDataKey(key.keyId(), null, DataKeySpec.AES_256, 32, true));
+        assertError(ErrorCode.VALIDATION, "KeySpec or NumberOfBytes",
+                () -> kms.crypto().generateDataKey(key.keyId(), null, null, null, true));
+        assertError(ErrorCode.VALIDATION, "numberOfBytes",
+                () -> kms.crypto().generateDataKey(key.keyId(), null, null, 1025, false));
+        assertError(ErrorCode.VALIDATION, "numberOfBytes",
+                () -> kms.crypto().generateDataKey(key.keyId(), null, null, 0, false));
+    }
+
+    @Test
+    void generateRandom_returnsFreshBytesWithinLimits() {
+        byte[] a = kms.crypto().generateRandom(32).bytes();
+        byte[] b = kms.crypto().generateRandom(32).bytes();
+        assertEquals(32, a.length);
+        assertFalse(Arrays.equals(a, b));
+        assertEquals(1024, kms.crypto().generateRandom(1024).length());
+        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(0));
+        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(1025));
+        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(null));
+    }
+
+    // ---- Rotation ------------------------------------------------------------------------------
+
+    @Test
+    void keyRotation_isEnabledWithPeriodAndDisabled() {
+        KmsKey key = newKey();
+        assertFalse(kms.rotation().getKeyRotationStatus(key.keyId()).enabled());
+
+        kms.rotation().enableKeyRotation(key.keyId(), null);
+        var status = kms.rotation().getKeyRotationStatus(key.keyId());
+        assertTrue(status.enabled());
+        assertEquals(365, status.rotationPeriodInDays());
+        assertEquals(clock.instant().plus(Duration.ofDays(365)), status.nextRotationDate());
+
+        kms.rotation().enableKeyRotation(key.keyId(), 90);
+        assertEquals(clock.instant().plus(Duration.ofDays(90)), kms.rotation().getKeyRotationStatus(key.keyId()).nextRotationDate());
+        kms.rotation().disableKeyRotation(key.keyId());
+        assertNull(kms.rotation().getKeyRotationStatus(key.keyId()).nextRotationDate());
+    }
+
+    @Test
+    void enableKeyRotation_withBadPeriodOrDisabledKey_fails() {
+        KmsKey key = newKey();
+        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(key.keyId(), 89));
+        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(key.keyId(), 2561));
+        kms.keys().disableKey(key.keyId());
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().enableKeyRotation(key.keyId(), 90));
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().rotateKeyOnDemand(key.keyId()));
+    }
+
+    @Test
+    void rotateKeyOnDemand_encryptsWithNewMaterialAndStillDecryptsOld() {
+        KmsKey key = newKey();
+        byte[] before = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+
+        KmsKey rotated = kms.rotation().rotateKeyOnDemand(key.keyId());
+        byte[] after = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+
+        assertNotEquals(key.currentMaterial().id(), rotated.currentMaterial().id());
+        assertEquals(rotated.currentMaterial().id(), dev.kms.core.ciphertext.CiphertextBlob.decode(after).materialId());
+        assertEquals(key.currentMaterial().id(), dev.kms.core.ciphertext.CiphertextBlob.decode(before).materialId());
+        assertArrayEquals(SECRET, decrypt(before, CONTEXT));
+        assertArrayEquals(SECRET, decrypt(after, CONTEXT));
+        var rotations = kms.rotation().listKeyRotations(key.keyId(), null, null).items();
+        assertEquals(1, rotations.size());
+        assertEquals(RotationType.ON_DEMAND, rotations.get(0).rotationType());
+        assertFalse(kms.rotation().getKeyRotationStatus(key.keyId()).enabled());
+    }
+
+    @Test
+    void rotateKeyOnDemand_moreThanTwentyFiveTimes_failsLimitExceeded() {
+        KmsKey key = newKey();
+        for (int i = 0; i < 25; i++) {
+            kms.rotation().rotateKeyOnDemand(key.keyId());
+        }
+        int objects = hsm.listKeys().size();
+        assertError(ErrorCode.LIMIT_EXCEEDED, "25", () -> kms.rotation().rotateKeyOnDemand(key.keyId()));
+        assertEquals(objects, hsm.listKeys().size());
+
+        Page<KeyMaterial> page = kms.rotation().listKeyRotations(key.keyId(), 10, null);
+        Page<KeyMaterial> next = kms.rotation().listKeyRotations(key.keyId(), 20, page.nextMarker());
+        assertEquals(10, page.items().size());
+        assertEquals(15, next.items().size());
+        assertNull(next.nextMarker());
+    }
+
+    @Test
+    void automaticRotation_happensWhenDue_andSkipsDisabledKeys() {
+        KmsKey key = newKey();
+        KmsKey disabled = newKey();
+        kms.rotation().enableKeyRotation(key.keyId(), 90);
+        kms.rotation().enableKeyRotation(disabled.keyId(), 90);
+        kms.keys().disableKey(disabled.keyId());
+        byte[] old = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+
+        clock.advance(Duration.ofDays(89));
+        assertTrue(kms.maintenance().runDue().rotatedKeyIds().isEmpty());
+        clock.advance(Duration.ofDays(1));
+        assertEquals(List.of(key.keyId()), kms.maintenance().runDue().rotatedKeyIds());
+        assertTrue(kms.maintenance().runDue().rotatedKeyIds().isEmpty());
+
+        KmsKey rotated = kms.keys().describeKey(key.keyId());
+        assertEquals(2, rotated.materials().size());
+        assertEquals(RotationType.AUTOMATIC, rotated.currentMaterial().rotationType());
+        assertEquals(clock.instant().plus(Duration.ofDays(90)), rotated.rotation().nextRotation());
+        assertEquals(1, kms.keys().describeKey(disabled.keyId()).materials().size());
+        assertArrayEquals(SECRET, decrypt(old, null));
+    }
+
+    @Test
+    void concurrentEncryptAndDecrypt_whileTheKeyRotates_allSucceedWithCorrectResults() throws Exception {
+        KmsKey key = newKey();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> workers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                workers.add(pool.submit(roundTrips(key.keyId(), 150)));
+            }
+            for (int i = 0; i < 10; i++) {
+                kms.rotation().rotateKeyOnDemand(key.keyId());
+            }
+            for (Future<Integer> worker : workers) {
+                assertEquals(150, worker.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(11, kms.keys().describeKey(key.keyId()).materials().size());
+    }
+
+    private Callable<Integer> roundTrips(String keyId, int count) {
+        return () -> {
+            int ok = 0;
+            for (int i = 0; i < count; i++) {
+                byte[] data = new byte[1 + ThreadLocalRandom.current().nextInt(512)];
+                ThreadLocalRandom.current().nextBytes(data);
+                Map<String, String> ctx = Map.of("i", Integer.toString(i));
+                byte[] blob = kms.crypto().encrypt(keyId, data, ctx, null).ciphertextBlob();
+                if (Arrays.equals(data, decrypt(blob, ctx))) {
+                    ok++;
+                }
+            }
+            return ok;
+        };
+    }
+
+    // ---- Reconciliation ------------------------------------------------------------------------
+
+    @Test
+    void reconcile_reportsOrphansAndMissingMaterial_andDestroysOrphansOnlyWhenAsked() {
+        KmsKey key = newKey();
+        KmsKey broken = newKey();
+        MaterialId orphan = MaterialId.random();
+        hsm.generateKey(orphan, KeySpec.SYMMETRIC_DEFAULT, "kms/interrupted-create/1");
+        hsm.destroyKey(broken.currentMaterial().id());
+
+        var report = kms.maintenance().reconcile(false);
+        assertEquals(List.of(orphan), report.orphans().stream().map(Hsm.TokenObject::id).toList());
+        assertEquals(List.of(broken.currentMaterial().id()), report.missing());
+        assertTrue(tokenMaterialIds().contains(orphan));
+
+        kms.maintenance().reconcile(true);
+        assertFalse(tokenMaterialIds().contains(orphan));
+        assertTrue(tokenMaterialIds().contains(key.currentMaterial().id()));
+        assertTrue(kms.maintenance().reconcile(false).orphans().isEmpty());
+    }
+}

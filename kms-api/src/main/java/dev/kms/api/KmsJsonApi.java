@@ -1,0 +1,420 @@
+package dev.kms.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.model.Alias;
+import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.KeyState;
+import dev.kms.core.model.KeyUsage;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.Page;
+import dev.kms.core.service.CreateKeyRequest;
+import dev.kms.core.service.CryptoResults;
+import dev.kms.core.service.DataKeySpec;
+import dev.kms.core.service.Kms;
+import dev.kms.core.service.Plaintext;
+import dev.kms.core.service.RotationService.RotationStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The AWS KMS JSON 1.1 wire layer: takes an operation name and its JSON request body, answers with the
+ * JSON response body AWS would send, and throws {@link KmsException} for every error. Shared by the CLI and
+ * the HTTP server, which map errors with {@link #errorBody(KmsException)}.
+ */
+public final class KmsJsonApi {
+    private static final Logger LOG = LoggerFactory.getLogger(KmsJsonApi.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    // The AWS enum value sets; values AWS knows but this service does not offer yet are UnsupportedOperation.
+    private static final List<String> KEY_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256",
+            "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256",
+            "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519");
+    private static final List<String> CUSTOMER_MASTER_KEY_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096",
+            "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224",
+            "HMAC_256", "HMAC_384", "HMAC_512", "SM2");
+    private static final List<String> KEY_USAGES = List.of("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC",
+            "KEY_AGREEMENT");
+    private static final List<String> ORIGINS = List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE");
+    private static final List<String> ENCRYPTION_ALGORITHMS = List.of("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
+            "RSAES_OAEP_SHA_256", "SM2PKE");
+    private static final List<String> DATA_KEY_SPECS = List.of("AES_256", "AES_128");
+
+    private static final Map<String, BiFunction<KmsJsonApi, Requests, ObjectNode>> HANDLERS = Map.ofEntries(
+            Map.entry("CreateKey", KmsJsonApi::createKey),
+            Map.entry("DescribeKey", KmsJsonApi::describeKey),
+            Map.entry("ListKeys", KmsJsonApi::listKeys),
+            Map.entry("UpdateKeyDescription", KmsJsonApi::updateKeyDescription),
+            Map.entry("EnableKey", (api, r) -> empty(api.kms.keys().enableKey(r.requiredString("KeyId")))),
+            Map.entry("DisableKey", (api, r) -> empty(api.kms.keys().disableKey(r.requiredString("KeyId")))),
+            Map.entry("ScheduleKeyDeletion", KmsJsonApi::scheduleKeyDeletion),
+            Map.entry("CancelKeyDeletion", (api, r) -> api.keyArn(api.kms.keys().cancelKeyDeletion(r.requiredString("KeyId")))),
+            Map.entry("TagResource", KmsJsonApi::tagResource),
+            Map.entry("UntagResource", KmsJsonApi::untagResource),
+            Map.entry("ListResourceTags", KmsJsonApi::listResourceTags),
+            Map.entry("CreateAlias", KmsJsonApi::createAlias),
+            Map.entry("UpdateAlias", KmsJsonApi::updateAlias),
+            Map.entry("DeleteAlias", KmsJsonApi::deleteAlias),
+            Map.entry("ListAliases", KmsJsonApi::listAliases),
+            Map.entry("Encrypt", KmsJsonApi::encrypt),
+            Map.entry("Decrypt", KmsJsonApi::decrypt),
+            Map.entry("ReEncrypt", KmsJsonApi::reEncrypt),
+            Map.entry("GenerateDataKey", (api, r) -> api.generateDataKey(r, true)),
+            Map.entry("GenerateDataKeyWithoutPlaintext", (api, r) -> api.generateDataKey(r, false)),
+            Map.entry("GenerateRandom", KmsJsonApi::generateRandom),
+            Map.entry("EnableKeyRotation", KmsJsonApi::enableKeyRotation),
+            Map.entry("DisableKeyRotation", (api, r) -> empty(api.kms.rotation().disableKeyRotation(r.requiredString("KeyId")))),
+            Map.entry("GetKeyRotationStatus", KmsJsonApi::getKeyRotationStatus),
+            Map.entry("RotateKeyOnDemand", (api, r) -> api.keyArn(api.kms.rotation().rotateKeyOnDemand(r.requiredString("KeyId")))),
+            Map.entry("ListKeyRotations", KmsJsonApi::listKeyRotations));
+    private static final Set<String> OPERATIONS = Collections.unmodifiableSortedSet(new TreeSet<>(HANDLERS.keySet()));
+
+    private final Kms kms;
+
+    public KmsJsonApi(Kms kms) {
+        this.kms = kms;
+    }
+
+    /** The wire names of the supported operations, sorted. */
+    public static Set<String> operations() {
+        return OPERATIONS;
+    }
+
+    /**
+     * Runs one operation. {@code request} is the JSON body (null or JSON null mean {@code {}}); the answer is
+     * the JSON response body. Throws only {@link KmsException}; anything else becomes KMSInternalException.
+     */
+    public ObjectNode call(String operation, JsonNode request) {
+        BiFunction<KmsJsonApi, Requests, ObjectNode> handler = operation == null ? null : HANDLERS.get(operation);
+        if (handler == null) {
+            // AWS answers UnknownOperationException, which ErrorCode does not have yet.
+            throw new KmsException(ErrorCode.VALIDATION, "Unknown operation " + operation);
+        }
+        Requests r = new Requests(request);
+        // A dry run must not act; this service cannot answer DryRunOperationException, so it refuses.
+        if (Boolean.TRUE.equals(r.bool("DryRun"))) {
+            throw unsupported("DryRun is not supported.");
+        }
+        try {
+            return handler.apply(this, r);
+        } catch (KmsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("{} failed unexpectedly", operation, e);
+            throw new KmsException(ErrorCode.INTERNAL, "The service failed to process the request.", e);
+        }
+    }
+
+    /** The AWS error body: {@code {"__type": "NotFoundException", "message": "..."}}. */
+    public static ObjectNode errorBody(KmsException e) {
+        ObjectNode body = JSON.objectNode();
+        body.put("__type", e.code().awsName());
+        body.put("message", e.getMessage());
+        return body;
+    }
+
+    // ---- lifecycle
+
+    private ObjectNode createKey(Requests r) {
+        String description = r.string("Description");
+        r.string("Policy"); // type-checked; key policies are not evaluated yet
+        r.bool("BypassPolicyLockoutSafetyCheck");
+        String origin = r.enumValue("Origin", ORIGINS);
+        if (origin != null && !origin.equals("AWS_KMS")) {
+            throw unsupported("Origin " + origin + " is not supported; only AWS_KMS is.");
+        }
+        if (Boolean.TRUE.equals(r.bool("MultiRegion"))) {
+            throw unsupported("Multi-Region keys are not supported.");
+        }
+        if (r.string("CustomKeyStoreId") != null || r.string("XksKeyId") != null) {
+            throw unsupported("Custom key stores are not supported.");
+        }
+        String keySpec = r.enumValue("KeySpec", KEY_SPECS);
+        String masterKeySpec = r.enumValue("CustomerMasterKeySpec", CUSTOMER_MASTER_KEY_SPECS);
+        if (keySpec != null && masterKeySpec != null) {
+            throw KmsException.validation("customerMasterKeySpec", "Specify KeySpec or CustomerMasterKeySpec, not both");
+        }
+        KeySpec spec = offered(KeySpec.class, keySpec != null ? keySpec : masterKeySpec, "KeySpec");
+        KeyUsage usage = offered(KeyUsage.class, r.enumValue("KeyUsage", KEY_USAGES), "KeyUsage");
+        KmsKey key = kms.keys().createKey(new CreateKeyRequest(description, spec, usage, r.tags("Tags")));
+        return object().set("KeyMetadata", keyMetadata(key));
+    }
+
+    private ObjectNode describeKey(Requests r) {
+        return object().set("KeyMetadata", keyMetadata(kms.keys().describeKey(r.requiredString("KeyId"))));
+    }
+
+    private ObjectNode listKeys(Requests r) {
+        Page<KmsKey> page = kms.keys().listKeys(r.integer("Limit"), r.string("Marker"));
+        return page("Keys", page, key -> object().put("KeyId", key.keyId()).put("KeyArn", arn(key)));
+    }
+
+    private ObjectNode updateKeyDescription(Requests r) {
+        return empty(kms.keys().updateKeyDescription(r.requiredString("KeyId"), r.requiredString("Description")));
+    }
+
+    private ObjectNode scheduleKeyDeletion(Requests r) {
+        KmsKey key = kms.keys().scheduleKeyDeletion(r.requiredString("KeyId"), r.integer("PendingWindowInDays"));
+        return keyArn(key).<ObjectNode>set("DeletionDate", timestamp(key.deletionDate()))
+                .put("KeyState", key.state().name())
+                .put("PendingWindowInDays", key.pendingWindowInDays());
+    }
+
+    // ---- tags
+
+    private ObjectNode tagResource(Requests r) {
+        return empty(kms.keys().tagResource(r.requiredString("KeyId"), r.requiredTags("Tags")));
+    }
+
+    private ObjectNode untagResource(Requests r) {
+        return empty(kms.keys().untagResource(r.requiredString("KeyId"), r.requiredStringList("TagKeys")));
+    }
+
+    private ObjectNode listResourceTags(Requests r) {
+        Page<Map.Entry<String, String>> page = kms.keys().listResourceTags(r.requiredString("KeyId"),
+                r.integer("Limit"), r.string("Marker"));
+        return page("Tags", page, tag -> object().put("TagKey", tag.getKey()).put("TagValue", tag.getValue()));
+    }
+
+    // ---- aliases
+
+    private ObjectNode createAlias(Requests r) {
+        kms.aliases().createAlias(r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
+        return object();
+    }
+
+    private ObjectNode updateAlias(Requests r) {
+        kms.aliases().updateAlias(r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
+        return object();
+    }
+
+    private ObjectNode deleteAlias(Requests r) {
+        kms.aliases().deleteAlias(r.requiredString("AliasName"));
+        return object();
+    }
+
+    private ObjectNode listAliases(Requests r) {
+        Page<Alias> page = kms.aliases().listAliases(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+        return page("Aliases", page, alias -> object()
+                .put("AliasName", alias.aliasName())
+                .put("AliasArn", kms.aliases().aliasArn(alias))
+                .put("TargetKeyId", alias.targetKeyId())
+                .<ObjectNode>set("CreationDate", timestamp(alias.creationDate()))
+                .set("LastUpdatedDate", timestamp(alias.lastUpdatedDate())));
+    }
+
+    // ---- cryptography
+
+    private ObjectNode encrypt(Requests r) {
+        String keyId = r.requiredString("KeyId");
+        Map<String, String> context = r.stringMap("EncryptionContext");
+        String algorithm = r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
+        byte[] plaintext = r.requiredBlob("Plaintext");
+        try {
+            CryptoResults.Encrypted result = kms.crypto().encrypt(keyId, plaintext, context, algorithm);
+            return object().put("CiphertextBlob", base64(result.ciphertextBlob()))
+                    .put("KeyId", result.keyArn())
+                    .put("EncryptionAlgorithm", result.encryptionAlgorithm());
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    private ObjectNode decrypt(Requests r) {
+        refuseRecipient(r);
+        CryptoResults.Decrypted result = kms.crypto().decrypt(r.requiredBlob("CiphertextBlob"),
+                r.stringMap("EncryptionContext"), r.string("KeyId"), r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
+        return object().put("KeyId", result.keyArn())
+                .put("Plaintext", reveal(result.plaintext()))
+                .put("EncryptionAlgorithm", result.encryptionAlgorithm());
+    }
+
+    private ObjectNode reEncrypt(Requests r) {
+        CryptoResults.ReEncrypted result = kms.crypto().reEncrypt(r.requiredBlob("CiphertextBlob"),
+                r.stringMap("SourceEncryptionContext"), r.string("SourceKeyId"), r.requiredString("DestinationKeyId"),
+                r.stringMap("DestinationEncryptionContext"),
+                r.enumValue("SourceEncryptionAlgorithm", ENCRYPTION_ALGORITHMS),
+                r.enumValue("DestinationEncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
+        return object().put("CiphertextBlob", base64(result.ciphertextBlob()))
+                .put("SourceKeyId", result.sourceKeyArn())
+                .put("KeyId", result.keyArn())
+                .put("SourceEncryptionAlgorithm", result.sourceEncryptionAlgorithm())
+                .put("DestinationEncryptionAlgorithm", result.destinationEncryptionAlgorithm());
+    }
+
+    private ObjectNode generateDataKey(Requests r, boolean withPlaintext) {
+        refuseRecipient(r);
+        String keyId = r.requiredString("KeyId");
+        Map<String, String> context = r.stringMap("EncryptionContext");
+        String spec = r.enumValue("KeySpec", DATA_KEY_SPECS);
+        Integer numberOfBytes = r.integer("NumberOfBytes");
+        CryptoResults.DataKey result = kms.crypto().generateDataKey(keyId, context,
+                spec == null ? null : DataKeySpec.valueOf(spec), numberOfBytes, withPlaintext);
+        ObjectNode response = object().put("CiphertextBlob", base64(result.ciphertextBlob()));
+        if (result.plaintext() != null) {
+            response.put("Plaintext", reveal(result.plaintext()));
+        }
+        return response.put("KeyId", result.keyArn());
+    }
+
+    private ObjectNode generateRandom(Requests r) {
+        refuseRecipient(r);
+        if (r.string("CustomKeyStoreId") != null) {
+            throw unsupported("Custom key stores are not supported.");
+        }
+        return object().put("Plaintext", reveal(kms.crypto().generateRandom(r.integer("NumberOfBytes"))));
+    }
+
+    // ---- rotation
+
+    private ObjectNode enableKeyRotation(Requests r) {
+        return empty(kms.rotation().enableKeyRotation(r.requiredString("KeyId"), r.integer("RotationPeriodInDays")));
+    }
+
+    private ObjectNode getKeyRotationStatus(Requests r) {
+        RotationStatus status = kms.rotation().getKeyRotationStatus(r.requiredString("KeyId"));
+        ObjectNode response = object().put("KeyRotationEnabled", status.enabled()).put("KeyId", status.keyArn());
+        if (status.rotationPeriodInDays() != null) {
+            response.put("RotationPeriodInDays", status.rotationPeriodInDays());
+        }
+        if (status.nextRotationDate() != null) {
+            response.set("NextRotationDate", timestamp(status.nextRotationDate()));
+        }
+        return response;
+    }
+
+    private ObjectNode listKeyRotations(Requests r) {
+        String keyRef = r.requiredString("KeyId");
+        Integer limit = r.integer("Limit");
+        String marker = r.string("Marker");
+        String arn = arn(kms.keys().describeKey(keyRef));
+        Page<KeyMaterial> page = kms.rotation().listKeyRotations(keyRef, limit, marker);
+        return page("Rotations", page, m -> object()
+                .put("KeyId", arn)
+                .put("KeyMaterialId", m.id().hex())
+                .<ObjectNode>set("RotationDate", timestamp(m.createdAt()))
+                .put("RotationType", m.rotationType().name()));
+    }
+
+    // ---- response shapes
+
+    private ObjectNode keyMetadata(KmsKey key) {
+        ObjectNode m = object()
+                .put("AWSAccountId", key.accountId())
+                .put("KeyId", key.keyId())
+                .put("Arn", arn(key))
+                .<ObjectNode>set("CreationDate", timestamp(key.creationDate()))
+                .put("Enabled", key.state() == KeyState.Enabled)
+                .put("Description", key.description())
+                .put("KeyUsage", key.keyUsage().name())
+                .put("KeyState", key.state().name());
+        if (key.deletionDate() != null) {
+            m.set("DeletionDate", timestamp(key.deletionDate()));
+        }
+        if (key.pendingWindowInDays() != null) {
+            m.put("PendingDeletionWindowInDays", key.pendingWindowInDays());
+        }
+        m.put("Origin", key.origin().name())
+                .put("KeyManager", key.keyManager().name())
+                .put("KeySpec", key.keySpec().name())
+                .put("CustomerMasterKeySpec", key.keySpec().name());
+        if (key.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
+            ArrayNode algorithms = m.putArray("EncryptionAlgorithms");
+            key.keySpec().encryptionAlgorithms().forEach(algorithms::add);
+        }
+        return m.put("MultiRegion", false)
+                .put("CurrentKeyMaterialId", key.currentMaterial().id().hex());
+    }
+
+    /** {@code {"KeyId": <key ARN>}}, the whole answer of CancelKeyDeletion and RotateKeyOnDemand. */
+    private ObjectNode keyArn(KmsKey key) {
+        return object().put("KeyId", arn(key));
+    }
+
+    private String arn(KmsKey key) {
+        return kms.deployment().keyArn(key);
+    }
+
+    private static <T> ObjectNode page(String member, Page<T> page, Function<T, ObjectNode> item) {
+        ObjectNode response = object();
+        ArrayNode items = response.putArray(member);
+        page.items().forEach(i -> items.add(item.apply(i)));
+        response.put("Truncated", page.truncated());
+        if (page.truncated()) {
+            response.put("NextMarker", page.nextMarker());
+        }
+        return response;
+    }
+
+    /**
+     * Epoch seconds as a JSON number, with the milliseconds as a fraction when there are any
+     * (AWS sends e.g. 1.700000000123E9); whole seconds stay integers.
+     */
+    static JsonNode timestamp(Instant instant) {
+        long millis = instant.toEpochMilli();
+        return millis % 1000 == 0 ? LongNode.valueOf(millis / 1000) : DecimalNode.valueOf(BigDecimal.valueOf(millis, 3));
+    }
+
+    /** Writes secret bytes as base64 and zeroizes them at once. */
+    private static String reveal(Plaintext plaintext) {
+        try {
+            return base64(plaintext.bytes());
+        } finally {
+            plaintext.destroy();
+        }
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** Write operations answer {@code {}}; the key they return is not part of the wire response. */
+    private static ObjectNode empty(KmsKey ignored) {
+        return object();
+    }
+
+    private static ObjectNode object() {
+        return JSON.objectNode();
+    }
+
+    /** Attested enclave recipients would get the plaintext in the clear if ignored, so they are refused. */
+    private static void refuseRecipient(Requests r) {
+        if (r.has("Recipient")) {
+            throw unsupported("Recipient (attested enclaves) is not supported.");
+        }
+    }
+
+    private static <E extends Enum<E>> E offered(Class<E> type, String value, String member) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw unsupported(member + " " + value + " is not supported by this service.");
+        }
+    }
+
+    private static KmsException unsupported(String message) {
+        return new KmsException(ErrorCode.UNSUPPORTED_OPERATION, message);
+    }
+}

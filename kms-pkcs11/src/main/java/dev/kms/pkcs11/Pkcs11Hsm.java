@@ -59,7 +59,9 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
 
     /**
      * Opens the library (once per process), finds the token, opens the session pool and logs the user in.
-     * The PIN array is cleared before this method returns, whether it succeeds or not.
+     * The PIN array is cleared before this method returns, whether it succeeds or not. PKCS#11 login state
+     * belongs to the process: while another instance here is logged in to the same token, the token answers
+     * CKR_USER_ALREADY_LOGGED_IN without checking the PIN, and this instance shares that login.
      *
      * @throws KmsException KeyUnavailableException when the library, token or login fails
      */
@@ -237,7 +239,10 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         });
     }
 
-    /** Closes the sessions (which logs the user out once none is left) and releases the library. */
+    /**
+     * Closes the sessions (the token logs the user out when the process has none left) and releases the
+     * library, finalizing it when no other instance uses it. Call it after in-flight calls have returned.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -86,7 +86,9 @@ final class Pkcs11Modules {
             module.initialize();
         } catch (PKCS11Exception e) {
             if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-                throw Pkcs11Errors.translate("C_Initialize of " + libraryPath, e);
+                // SoftHSM2 fails here when SOFTHSM2_CONF or its token directory is missing or unreadable.
+                throw Pkcs11Errors.translate("C_Initialize of " + libraryPath
+                        + " (SoftHSM2 reads its configuration from " + SoftHsmToken.CONF_ENV + ")", e);
             }
         }
         return module;

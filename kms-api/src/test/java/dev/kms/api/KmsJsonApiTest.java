@@ -308,6 +308,29 @@ class KmsJsonApiTest {
     }
 
     @Test
+    void decrypt_withArbitraryBytes_failsAsInvalidCiphertext() {
+        java.util.Random random = new java.util.Random(7);
+        for (int length = 1; length < 120; length++) {
+            byte[] junk = new byte[length];
+            random.nextBytes(junk);
+            junk[0] = (byte) (length % 2); // half of them claim format version 1
+            assertError(ErrorCode.INVALID_CIPHERTEXT, "Decrypt",
+                    "{\"CiphertextBlob\": \"" + Base64.getEncoder().encodeToString(junk) + "\"}");
+        }
+    }
+
+    @Test
+    void decrypt_withTruncatedCiphertext_failsAsInvalidCiphertext() {
+        String keyId = createKey();
+        byte[] blob = Base64.getDecoder().decode(call("Encrypt", "{\"KeyId\": \"" + keyId + "\", \"Plaintext\": \""
+                + b64("x") + "\"}").get("CiphertextBlob").asText());
+        for (int length = 1; length < blob.length; length++) {
+            String truncated = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(blob, length));
+            assertError(ErrorCode.INVALID_CIPHERTEXT, "Decrypt", "{\"CiphertextBlob\": \"" + truncated + "\"}");
+        }
+    }
+
+    @Test
     void reEncrypt_toAnotherKey_returnsBothArns() {
         String source = createKey();
         String destination = createKey();

@@ -262,7 +262,9 @@ public final class KmsJsonApi {
     }
 
     private ObjectNode generateDataKey(Requests r, boolean withPlaintext) {
-        refuseRecipient(r);
+        if (withPlaintext) {
+            refuseRecipient(r);
+        }
         String keyId = r.requiredString("KeyId");
         Map<String, String> context = r.stringMap("EncryptionContext");
         String spec = r.enumValue("KeySpec", DATA_KEY_SPECS);

@@ -64,8 +64,8 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
 
     /** Tests shorten the busy timeout to provoke DependencyTimeoutException quickly. */
     static SqliteMetadataStore open(Path dbFile, int busyTimeoutMs) {
+        migrate(dbFile, busyTimeoutMs);
         SQLiteDataSource dataSource = dataSource(dbFile, busyTimeoutMs);
-        migrate(dataSource, dbFile);
         List<Connection> connections = new ArrayList<>();
         try {
             for (int i = 0; i <= READERS; i++) {
@@ -91,7 +91,11 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
         return dataSource;
     }
 
-    private static void migrate(SQLiteDataSource dataSource, Path dbFile) {
+    private static void migrate(Path dbFile, int busyTimeoutMs) {
+        // Flyway's lock is a no-op on SQLite; IMMEDIATE transactions take the file's write lock before Flyway
+        // reads the schema history, so processes opening one file at the same time migrate one after another.
+        SQLiteDataSource dataSource = dataSource(dbFile, busyTimeoutMs);
+        dataSource.getConfig().setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         try {
             Flyway.configure(SqliteMetadataStore.class.getClassLoader())
                     .dataSource(dataSource)

@@ -27,6 +27,7 @@ import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -86,15 +87,46 @@ class SqliteMetadataStoreTest {
         try (SqliteMetadataStore ignored = SqliteMetadataStore.open(file())) {
             // a third open must not apply anything again either
         }
-        try (Connection c = jdbc(); Statement s = c.createStatement();
+        assertEquals(List.of("1"), appliedMigrations(file()));
+    }
+
+    private static List<String> appliedMigrations(Path db) throws SQLException {
+        List<String> applied = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history "
                      + "WHERE version IS NOT NULL ORDER BY installed_rank")) {
-            List<String> applied = new ArrayList<>();
             while (rs.next()) {
                 assertTrue(rs.getBoolean("success"));
                 applied.add(rs.getString("version"));
             }
-            assertEquals(List.of("1"), applied);
+        }
+        return applied;
+    }
+
+    @Test
+    void open_fromSeveralThreadsOnAFreshFile_migratesOnce() throws Exception {
+        int openers = 4;
+        for (int round = 0; round < 5; round++) {
+            Path fresh = dir.resolve("race-" + round + ".db");
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(openers);
+            try {
+                List<Future<SqliteMetadataStore>> opened = new ArrayList<>();
+                for (int i = 0; i < openers; i++) {
+                    opened.add(pool.submit(() -> {
+                        start.await();
+                        return SqliteMetadataStore.open(fresh);
+                    }));
+                }
+                start.countDown();
+                for (Future<SqliteMetadataStore> f : opened) {
+                    f.get(1, TimeUnit.MINUTES).close();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(List.of("1"), appliedMigrations(fresh));
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Alias commands: aws kms create-alias, update-alias, delete-alias, list-aliases. */
+final class AliasCommands {
+    private AliasCommands() {
+    }
+
+    @Command(name = "create-alias", mixinStandardHelpOptions = true, description = "Creates an alias/NAME for a key.")
+    static final class CreateAlias extends ApiCommand {
+        @Option(names = "--alias-name", required = true, description = "alias/NAME")
+        String aliasName;
+        @Option(names = "--target-key-id", required = true)
+        String targetKeyId;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "AliasName", aliasName);
+            put(request, "TargetKeyId", targetKeyId);
+        }
+    }
+
+    @Command(name = "update-alias", mixinStandardHelpOptions = true, description = "Points an alias at another key.")
+    static final class UpdateAlias extends ApiCommand {
+        @Option(names = "--alias-name", required = true)
+        String aliasName;
+        @Option(names = "--target-key-id", required = true)
+        String targetKeyId;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "AliasName", aliasName);
+            put(request, "TargetKeyId", targetKeyId);
+        }
+    }
+
+    @Command(name = "delete-alias", mixinStandardHelpOptions = true, description = "Deletes an alias; the key stays.")
+    static final class DeleteAlias extends ApiCommand {
+        @Option(names = "--alias-name", required = true)
+        String aliasName;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "AliasName", aliasName);
+        }
+    }
+
+    @Command(name = "list-aliases", mixinStandardHelpOptions = true, description = "Lists aliases, of one key or all.")
+    static final class ListAliases extends PaginatedCommand {
+        @Option(names = "--key-id")
+        String keyId;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "KeyId", keyId);
+        }
+
+        @Override
+        String resultKey() {
+            return "Aliases";
+        }
+
+        @Override
+        int maxPageSize() {
+            return 100;
+        }
+    }
+}

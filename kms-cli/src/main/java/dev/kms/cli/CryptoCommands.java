@@ -1,0 +1,146 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/**
+ * Cryptographic commands: aws kms encrypt, decrypt, re-encrypt, generate-data-key(-without-plaintext),
+ * generate-random. Blobs are {@code fileb://PATH} or base64; contexts {@code k=v,k2=v2} or JSON.
+ */
+final class CryptoCommands {
+    private CryptoCommands() {
+    }
+
+    /** Options every key-based crypto command has. */
+    abstract static class CryptoCommand extends ApiCommand {
+        @Option(names = "--grant-tokens", arity = "1..*", converter = Params.Strings.class)
+        List<ArrayNode> grantTokens;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "GrantTokens", Params.flatten(grantTokens));
+        }
+    }
+
+    @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypts up to 4096 bytes under a key.")
+    static final class Encrypt extends CryptoCommand {
+        @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
+        String keyId;
+        @Option(names = "--plaintext", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode plaintext;
+        @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
+        ObjectNode encryptionContext;
+        @Option(names = "--encryption-algorithm", description = "SYMMETRIC_DEFAULT (default)")
+        String encryptionAlgorithm;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "KeyId", keyId);
+            put(request, "Plaintext", plaintext);
+            put(request, "EncryptionContext", encryptionContext);
+            put(request, "EncryptionAlgorithm", encryptionAlgorithm);
+            super.fill(request);
+        }
+    }
+
+    @Command(name = "decrypt", mixinStandardHelpOptions = true,
+            description = "Decrypts a ciphertext blob; the key is named by the blob, --key-id only checks it.")
+    static final class Decrypt extends CryptoCommand {
+        @Option(names = "--ciphertext-blob", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode ciphertextBlob;
+        @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
+        ObjectNode encryptionContext;
+        @Option(names = "--key-id")
+        String keyId;
+        @Option(names = "--encryption-algorithm")
+        String encryptionAlgorithm;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "CiphertextBlob", ciphertextBlob);
+            put(request, "EncryptionContext", encryptionContext);
+            put(request, "KeyId", keyId);
+            put(request, "EncryptionAlgorithm", encryptionAlgorithm);
+            super.fill(request);
+        }
+    }
+
+    @Command(name = "re-encrypt", mixinStandardHelpOptions = true,
+            description = "Decrypts a blob and encrypts its plaintext under another key (or context), inside the service.")
+    static final class ReEncrypt extends CryptoCommand {
+        @Option(names = "--ciphertext-blob", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode ciphertextBlob;
+        @Option(names = "--source-encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
+        ObjectNode sourceEncryptionContext;
+        @Option(names = "--source-key-id")
+        String sourceKeyId;
+        @Option(names = "--destination-key-id", required = true)
+        String destinationKeyId;
+        @Option(names = "--destination-encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
+        ObjectNode destinationEncryptionContext;
+        @Option(names = "--source-encryption-algorithm")
+        String sourceEncryptionAlgorithm;
+        @Option(names = "--destination-encryption-algorithm")
+        String destinationEncryptionAlgorithm;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "CiphertextBlob", ciphertextBlob);
+            put(request, "SourceEncryptionContext", sourceEncryptionContext);
+            put(request, "SourceKeyId", sourceKeyId);
+            put(request, "DestinationKeyId", destinationKeyId);
+            put(request, "DestinationEncryptionContext", destinationEncryptionContext);
+            put(request, "SourceEncryptionAlgorithm", sourceEncryptionAlgorithm);
+            put(request, "DestinationEncryptionAlgorithm", destinationEncryptionAlgorithm);
+            super.fill(request);
+        }
+    }
+
+    /** The members of GenerateDataKey and GenerateDataKeyWithoutPlaintext. */
+    abstract static class DataKeyCommand extends CryptoCommand {
+        @Option(names = "--key-id", required = true)
+        String keyId;
+        @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
+        ObjectNode encryptionContext;
+        @Option(names = "--number-of-bytes", description = "1..1024; or give --key-spec")
+        Integer numberOfBytes;
+        @Option(names = "--key-spec", description = "AES_256 or AES_128; or give --number-of-bytes")
+        String keySpec;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "KeyId", keyId);
+            put(request, "EncryptionContext", encryptionContext);
+            put(request, "NumberOfBytes", numberOfBytes);
+            put(request, "KeySpec", keySpec);
+            super.fill(request);
+        }
+    }
+
+    @Command(name = "generate-data-key", mixinStandardHelpOptions = true,
+            description = "Returns a random data key in plaintext and encrypted under a key.")
+    static final class GenerateDataKey extends DataKeyCommand {
+    }
+
+    @Command(name = "generate-data-key-without-plaintext", mixinStandardHelpOptions = true,
+            description = "Returns a random data key encrypted under a key only.")
+    static final class GenerateDataKeyWithoutPlaintext extends DataKeyCommand {
+    }
+
+    @Command(name = "generate-random", mixinStandardHelpOptions = true,
+            description = "Returns 1 to 1024 random bytes from the HSM.")
+    static final class GenerateRandom extends ApiCommand {
+        @Option(names = "--number-of-bytes")
+        Integer numberOfBytes;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "NumberOfBytes", numberOfBytes);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.KmsJsonApi;
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that turns failures into exit codes and stderr text. Service errors print the AWS error
+ * body {@code {"__type": "...", "message": "..."}} and exit 1; usage errors print picocli's message and
+ * exit 2; anything unexpected is reported as KMSInternalException (exit 1), its stack trace only in the
+ * debug log. Nothing here ever writes to stdout.
+ */
+final class Errors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    static final int SERVICE_ERROR = 1;
+    static final int USAGE_ERROR = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
+        PrintWriter err = command.getErr();
+        if (ex instanceof KmsException kms) {
+            LOG.debug("{} failed", command.getCommandName(), kms);
+            err.println(line(KmsJsonApi.errorBody(kms)));
+        } else if (ex instanceof CliException cli) {
+            LOG.debug("{} failed", command.getCommandName(), cli);
+            err.println("kms: " + cli.getMessage());
+        } else {
+            LOG.debug("{} failed unexpectedly", command.getCommandName(), ex);
+            String detail = ex.getMessage() == null ? ex.getClass().getSimpleName()
+                    : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            err.println(line(KmsJsonApi.errorBody(new KmsException(ErrorCode.INTERNAL,
+                    "kms failed unexpectedly (" + detail + "); run with --debug for details"))));
+        }
+        err.flush();
+        return SERVICE_ERROR;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine command = ex.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("kms: error: " + ex.getMessage());
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return USAGE_ERROR;
+    }
+
+    /** One line of JSON as Python's json.dumps writes it: {"__type": "X", "message": "..."}. */
+    static String line(ObjectNode body) {
+        List<String> members = new ArrayList<>();
+        body.fields().forEachRemaining(e -> members.add(quote(e.getKey()) + ": " + compact(e.getValue())));
+        return "{" + String.join(", ", members) + "}";
+    }
+
+    private static String quote(String text) {
+        return compact(Params.NODES.textNode(text));
+    }
+
+    private static String compact(JsonNode node) {
+        try {
+            return Params.MAPPER.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.burt.jmespath.Expression;
+import io.burt.jmespath.JmesPathException;
+import io.burt.jmespath.jackson.JacksonRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code kms}: the aws kms commands, flags and output on the embedded key service, plus operator
+ * commands. Exit codes: 0 success, 1 service error, 2 usage error.
+ */
+@Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = KmsCli.Version.class,
+        description = "An HSM-backed key management service with the commands and flags of `aws kms`.",
+        subcommands = {
+                KeyCommands.CreateKey.class, KeyCommands.DescribeKey.class, KeyCommands.ListKeys.class,
+                KeyCommands.UpdateKeyDescription.class, KeyCommands.EnableKey.class, KeyCommands.DisableKey.class,
+                KeyCommands.ScheduleKeyDeletion.class, KeyCommands.CancelKeyDeletion.class,
+                AliasCommands.CreateAlias.class, AliasCommands.UpdateAlias.class, AliasCommands.DeleteAlias.class,
+                AliasCommands.ListAliases.class,
+                TagCommands.TagResource.class, TagCommands.UntagResource.class, TagCommands.ListResourceTags.class,
+                CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class, CryptoCommands.ReEncrypt.class,
+                CryptoCommands.GenerateDataKey.class, CryptoCommands.GenerateDataKeyWithoutPlaintext.class,
+                CryptoCommands.GenerateRandom.class,
+                RotationCommands.EnableKeyRotation.class, RotationCommands.DisableKeyRotation.class,
+                RotationCommands.GetKeyRotationStatus.class, RotationCommands.RotateKeyOnDemand.class,
+                RotationCommands.ListKeyRotations.class,
+                HsmCommands.class})
+public final class KmsCli {
+    private static final JacksonRuntime JMESPATH = new JacksonRuntime();
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "KMS_HOME: config, metadata and the embedded token. Default: $KMS_HOME, else ~/.kms")
+    private Path home;
+
+    @Option(names = "--output", paramLabel = "json|text", scope = ScopeType.INHERIT,
+            description = "Output format: ${COMPLETION-CANDIDATES}. Default: json")
+    private Output.Format output = Output.Format.json;
+
+    @Option(names = "--query", paramLabel = "JMESPATH", scope = ScopeType.INHERIT, converter = QueryConverter.class,
+            description = "A JMESPath query applied to the response, as in the AWS CLI")
+    private Expression<JsonNode> query;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level to stderr")
+    private boolean debug;
+
+    private final Map<String, String> env;
+
+    /** A CLI reading KMS_HOME and PIN variables from {@code env} (the process environment in production). */
+    public KmsCli(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public KmsCli() {
+        this(System.getenv());
+    }
+
+    public static void main(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--debug")) {
+                // slf4j-simple reads its level once, when the first logger is made: set it before that.
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            }
+        }
+        System.exit(commandLine(new KmsCli()).execute(args));
+    }
+
+    /** The command line with the one error mapper installed; tests use it with captured streams. */
+    public static CommandLine commandLine(KmsCli cli) {
+        Errors errors = new Errors();
+        return new CommandLine(cli)
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors)
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** Calls one operation with an AWS JSON request and prints the response. */
+    int call(String operation, ObjectNode request) {
+        return print(withSession(session -> session.api().call(operation, request)));
+    }
+
+    /**
+     * Calls a List* operation the way the AWS CLI paginates: every page (of up to {@code pageSize}) until
+     * the end or {@code maxItems}, the result lists joined under {@code resultKey}; when items remain,
+     * NextToken says where --starting-token resumes.
+     */
+    int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize, Integer pageSize,
+                      Integer maxItems, String startingToken) {
+        return print(withSession(session -> {
+            ObjectNode merged = Params.NODES.objectNode();
+            ArrayNode items = merged.putArray(resultKey);
+            String marker = startingToken;
+            int remaining = maxItems == null ? Integer.MAX_VALUE : maxItems;
+            boolean first = true;
+            while (true) {
+                ObjectNode page = request.deepCopy();
+                Integer limit = pageSize;
+                if (maxItems != null) {
+                    limit = Math.min(pageSize == null ? maxPageSize : pageSize, remaining);
+                }
+                if (limit != null) {
+                    page.put("Limit", limit);
+                }
+                if (marker != null) {
+                    page.put("Marker", marker);
+                }
+                ObjectNode response = session.api().call(operation, page);
+                JsonNode pageItems = response.path(resultKey);
+                items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
+                remaining -= pageItems.size();
+                if (first) {
+                    response.fields().forEachRemaining(e -> {
+                        if (!e.getKey().equals(resultKey) && !e.getKey().equals("NextMarker")
+                                && !e.getKey().equals("Truncated")) {
+                            merged.set(e.getKey(), e.getValue());
+                        }
+                    });
+                    first = false;
+                }
+                String next = response.path("Truncated").asBoolean(false) ? response.path("NextMarker").textValue() : null;
+                if (next == null) {
+                    return merged;
+                }
+                if (remaining <= 0) {
+                    merged.put("NextToken", next);
+                    return merged;
+                }
+                marker = next;
+            }
+        }));
+    }
+
+    /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
+    <T> T withSession(Function<KmsSession, T> work) {
+        try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env)) {
+            return work.apply(session);
+        }
+    }
+
+    int print(JsonNode response) {
+        Output.print(response, output, query, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** Compiles --query up front, so a bad expression is a usage error and nothing is called. */
+    static final class QueryConverter implements ITypeConverter<Expression<JsonNode>> {
+        @Override
+        public Expression<JsonNode> convert(String value) {
+            try {
+                return JMESPATH.compile(value);
+            } catch (JmesPathException e) {
+                throw new TypeConversionException("invalid JMESPath expression: " + e.getMessage());
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KmsCli.class.getPackage().getImplementationVersion();
+            return new String[] {"kms " + (version == null ? "development build" : version)};
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * A List* operation with the AWS CLI's two ways to page: --limit/--marker call the operation once, as
+ * written; otherwise every page is fetched and joined, bounded by --max-items and resumable with
+ * --starting-token.
+ */
+abstract class PaginatedCommand extends ApiCommand {
+    @Option(names = "--limit", description = "Items in one response (one call; use with --marker)")
+    Integer limit;
+
+    @Option(names = "--marker", description = "NextMarker of a previous response (one call)")
+    String marker;
+
+    @Option(names = "--starting-token", description = "NextToken of a previous paginated output")
+    String startingToken;
+
+    @Option(names = "--max-items", description = "Items to output in total; NextToken follows if more remain")
+    Integer maxItems;
+
+    @Option(names = "--page-size", description = "Items fetched per call")
+    Integer pageSize;
+
+    @Option(names = "--no-paginate", description = "Only the first page, as the service returns it")
+    boolean noPaginate;
+
+    /** The member holding the list (Keys, Aliases, Tags, Rotations). */
+    abstract String resultKey();
+
+    /** The largest Limit the operation accepts. */
+    abstract int maxPageSize();
+
+    @Override
+    public Integer call() {
+        ObjectNode request = Params.NODES.objectNode();
+        fill(request);
+        boolean raw = limit != null || marker != null || noPaginate;
+        if (raw && (startingToken != null || maxItems != null || pageSize != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--limit/--marker/--no-paginate cannot be combined with --starting-token/--max-items/--page-size");
+        }
+        if (raw) {
+            put(request, "Limit", limit);
+            put(request, "Marker", marker);
+            return cli().call(operation(), request);
+        }
+        if (maxItems != null && maxItems < 1 || pageSize != null && pageSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-items and --page-size must be at least 1");
+        }
+        return cli().callPaginated(operation(), request, resultKey(), maxPageSize(), pageSize, maxItems, startingToken);
+    }
+}

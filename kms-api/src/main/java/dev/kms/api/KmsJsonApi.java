@@ -106,8 +106,7 @@ public final class KmsJsonApi {
     public ObjectNode call(String operation, JsonNode request) {
         BiFunction<KmsJsonApi, Requests, ObjectNode> handler = operation == null ? null : HANDLERS.get(operation);
         if (handler == null) {
-            // AWS answers UnknownOperationException, which ErrorCode does not have yet.
-            throw new KmsException(ErrorCode.VALIDATION, "Unknown operation " + operation);
+            throw new KmsException(ErrorCode.UNKNOWN_OPERATION, "Unknown operation " + operation);
         }
         Requests r = new Requests(request);
         // A dry run must not act; this service cannot answer DryRunOperationException, so it refuses.

@@ -460,8 +460,8 @@ class KmsJsonApiTest {
     }
 
     @Test
-    void call_withUnknownOperation_failsValidation() {
-        KmsException e = assertError(ErrorCode.VALIDATION, "CreateGrant", "{}");
+    void call_withUnknownOperation_failsUnknownOperation() {
+        KmsException e = assertError(ErrorCode.UNKNOWN_OPERATION, "CreateGrant", "{}");
         assertTrue(e.getMessage().contains("CreateGrant"));
     }
 

@@ -43,6 +43,16 @@ public final class SoftHsmToken {
         return dir.resolve("softhsm2.conf");
     }
 
+    /** The repository's softhsm/softhsm2.conf.template, packaged as a resource of this module. */
+    private static String template() throws IOException {
+        try (var in = SoftHsmToken.class.getResourceAsStream("/softhsm/softhsm2.conf.template")) {
+            if (in == null) {
+                throw new IOException("softhsm2.conf.template is missing from the kms-pkcs11 jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /**
      * Writes {@code dir/softhsm2.conf} with its token directory {@code dir/tokens} (file backend, errors-only
      * logging) and creates that directory; returns the file.
@@ -50,12 +60,8 @@ public final class SoftHsmToken {
     public static Path writeConfig(Path dir) {
         Path tokens = dir.toAbsolutePath().normalize().resolve("tokens");
         Path file = configFile(dir.toAbsolutePath().normalize());
-        String conf = "# Written by kms: an embedded SoftHSM2 token store.\n"
-                + "directories.tokendir = " + tokens + "\n"
-                + "objectstore.backend = file\n"
-                + "log.level = ERROR\n"
-                + "slots.removable = false\n";
         try {
+            String conf = template().replace("@TOKENDIR@", tokens.toString());
             Files.createDirectories(tokens);
             Files.writeString(file, conf, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -38,6 +38,9 @@ public final class EncryptionContext {
             if (e.getKey() == null || e.getKey().isEmpty() || e.getValue() == null) {
                 throw KmsException.validation(field, "keys must be non-empty strings and values non-null strings");
             }
+            if (e.getKey().length() > MAX_SERIALIZED_BYTES || e.getValue().length() > MAX_SERIALIZED_BYTES) {
+                throw KmsException.validation(field, "serialized size must be at most " + MAX_SERIALIZED_BYTES + " bytes");
+            }
             sorted.put(e.getKey(), e.getValue());
         }
         EncryptionContext context = new EncryptionContext(sorted);
@@ -70,10 +73,8 @@ public final class EncryptionContext {
     }
 
     private static void writeString(ByteArrayOutputStream out, String s) {
+        // of() bounds each string to 8192 chars, at most 24576 UTF-8 bytes: the 2-byte length always fits.
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > 0xFFFF) {
-            throw KmsException.validation("EncryptionContext", "each key and value must be at most 65535 bytes");
-        }
         writeLength(out, bytes.length);
         out.writeBytes(bytes);
     }

@@ -16,6 +16,7 @@ public enum ErrorCode {
     INVALID_KEY_USAGE("InvalidKeyUsageException", false),
     TAG("TagException", false),
     UNSUPPORTED_OPERATION("UnsupportedOperationException", false),
+    UNKNOWN_OPERATION("UnknownOperationException", false),
     ACCESS_DENIED("AccessDeniedException", false),
     KEY_UNAVAILABLE("KeyUnavailableException", true),
     INTERNAL("KMSInternalException", true),

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Key lifecycle use cases: create, describe, list, describe, enable, disable, deletion and tags. */
+/** Key lifecycle use cases: create, describe, list, update, enable, disable, deletion and tags. */
 public final class KeyService {
     private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
     static final int MAX_DESCRIPTION_LENGTH = 8192;

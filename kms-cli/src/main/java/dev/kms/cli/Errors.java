@@ -63,7 +63,7 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     /** One line of JSON as Python's json.dumps writes it: {"__type": "X", "message": "..."}. */
     static String line(ObjectNode body) {
         List<String> members = new ArrayList<>();
-        body.fields().forEachRemaining(e -> members.add(quote(e.getKey()) + ": " + compact(e.getValue())));
+        body.properties().forEach(e -> members.add(quote(e.getKey()) + ": " + compact(e.getValue())));
         return "{" + String.join(", ", members) + "}";
     }
 

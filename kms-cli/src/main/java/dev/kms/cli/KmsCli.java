@@ -124,7 +124,7 @@ public final class KmsCli {
                 items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
                 remaining -= pageItems.size();
                 if (first) {
-                    response.fields().forEachRemaining(e -> {
+                    response.properties().forEach(e -> {
                         if (!e.getKey().equals(resultKey) && !e.getKey().equals("NextMarker")
                                 && !e.getKey().equals("Truncated")) {
                             merged.set(e.getKey(), e.getValue());

@@ -185,7 +185,7 @@ final class Output {
         TreeSet<String> keys = new TreeSet<>();
         for (JsonNode element : listOfObjects) {
             if (element.isObject()) {
-                element.fields().forEachRemaining(e -> {
+                element.properties().forEach(e -> {
                     if (!e.getValue().isContainerNode()) {
                         keys.add(e.getKey());
                     }

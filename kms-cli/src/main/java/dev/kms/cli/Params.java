@@ -75,7 +75,7 @@ final class Params {
                 if (!node.isObject()) {
                     throw new TypeConversionException("expected a JSON object of strings");
                 }
-                node.fields().forEachRemaining(e -> {
+                node.properties().forEach(e -> {
                     if (!e.getValue().isTextual()) {
                         throw new TypeConversionException("expected a JSON object of strings; '" + e.getKey()
                                 + "' is not a string");

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -53,11 +54,25 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println("kms: error: " + ex.getMessage());
+        err.println("kms: error: " + message(ex));
         UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return USAGE_ERROR;
+    }
+
+    /**
+     * picocli checks required options before it reports unknown ones; a mistyped flag ("--key-idd") is the
+     * more useful message, so it wins.
+     */
+    private static String message(ParameterException ex) {
+        if (ex instanceof MissingParameterException) {
+            ParseResult parsed = ex.getCommandLine().getParseResult();
+            if (parsed != null && !parsed.unmatched().isEmpty()) {
+                return "Unknown option or argument: " + String.join(" ", parsed.unmatched());
+            }
+        }
+        return ex.getMessage();
     }
 
     /** One line of JSON as Python's json.dumps writes it: {"__type": "X", "message": "..."}. */

@@ -20,6 +20,11 @@ class ErrorsTest extends CliTestBase {
     }
 
     @Test
+    void mistypedRequiredOption_reportsTheUnknownOption() {
+        kms.run("describe-key", "--key-idd", "x").assertUsageError("Unknown option or argument: --key-idd x");
+    }
+
+    @Test
     void unknownCommand_isAUsageError() {
         kms.run("describe-keys", "--key-id", "x").assertUsageError("describe-keys");
     }

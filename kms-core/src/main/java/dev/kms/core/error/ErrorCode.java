@@ -18,6 +18,7 @@ public enum ErrorCode {
     UNSUPPORTED_OPERATION("UnsupportedOperationException", false),
     UNKNOWN_OPERATION("UnknownOperationException", false),
     ACCESS_DENIED("AccessDeniedException", false),
+    MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocumentException", false),
     KEY_UNAVAILABLE("KeyUnavailableException", true),
     INTERNAL("KMSInternalException", true),
     DEPENDENCY_TIMEOUT("DependencyTimeoutException", true);

@@ -105,51 +105,53 @@ public final class RotationService {
     /** Performs the automatic rotation of a key if it is due and enabled; returns whether it rotated. */
     boolean rotateIfDue(String keyId, Instant now) {
         KmsKey key = keys.store().findKey(keyId).orElse(null);
-        if (key == null || key.state() != KeyState.Enabled || !key.rotation().isDue(now)) {
+        if (key == null || !isAutomaticRotationDue(key, now)) {
             return false;
         }
-        KmsKey rotated = rotate(keyId, RotationType.AUTOMATIC, k -> {
-            if (k.state() != KeyState.Enabled || !k.rotation().isDue(now)) {
-                return null;
-            }
-            RotationSchedule schedule = k.rotation();
-            Instant next = schedule.nextRotation().plus(Duration.ofDays(schedule.periodInDays()));
-            // A process that was down for longer than a period rotates once, then resumes the cadence from now.
-            Instant from = next.isAfter(now) ? schedule.nextRotation() : now;
-            return k.withRotation(RotationSchedule.every(schedule.periodInDays(), from));
-        });
-        if (rotated == null) {
+        KmsKey rotated;
+        try {
+            rotated = rotate(keyId, RotationType.AUTOMATIC, k -> {
+                if (!isAutomaticRotationDue(k, now)) {
+                    throw new NoLongerDue();
+                }
+                RotationSchedule schedule = k.rotation();
+                Instant next = schedule.nextRotation().plus(Duration.ofDays(schedule.periodInDays()));
+                // A process that was down for longer than a period rotates once, then resumes the cadence from now.
+                Instant from = next.isAfter(now) ? schedule.nextRotation() : now;
+                return k.withRotation(RotationSchedule.every(schedule.periodInDays(), from));
+            });
+        } catch (NoLongerDue e) {
             return false;
         }
         LOG.info("Rotated key {} automatically to material {}", keyId, rotated.currentMaterial().id());
         return true;
     }
 
+    private static boolean isAutomaticRotationDue(KmsKey key, Instant now) {
+        return key.state() == KeyState.Enabled && key.rotation().isDue(now);
+    }
+
+    /** Another writer disabled, rotated or rescheduled the key between the due check and the commit. */
+    private static final class NoLongerDue extends RuntimeException {
+        NoLongerDue() {
+            super(null, null, false, false);
+        }
+    }
+
     /**
-     * Generates the new token object first, then commits it as the current material; a refused or
-     * failed commit destroys the object again. {@code precheck} re-validates against the latest key
-     * and returns the key to extend, or null to abandon the rotation.
+     * Generates the new token object first, then commits it as the current material; {@code rules}
+     * re-validates against the latest copy of the key and may throw to refuse. A refused or failed
+     * commit destroys the new object again, so no orphan is left behind.
      */
-    private KmsKey rotate(String keyId, RotationType type, java.util.function.UnaryOperator<KmsKey> precheck) {
+    private KmsKey rotate(String keyId, RotationType type, java.util.function.UnaryOperator<KmsKey> rules) {
         KmsKey key = keys.store().findKey(keyId).orElseThrow(() -> KmsException.notFound("Key " + keyId));
         KeyMaterial material = materials.generate(keyId, key.keySpec(), key.materials().size() + 1, type, now());
-        boolean[] abandoned = {false};
         try {
-            KmsKey result = keys.update(keyId, k -> {
-                KmsKey base = precheck.apply(k);
-                if (base == null) {
-                    abandoned[0] = true;
-                    return k;
-                }
-                List<KeyMaterial> extended = new ArrayList<>(base.materials());
+            return keys.update(keyId, k -> {
+                List<KeyMaterial> extended = new ArrayList<>(k.materials());
                 extended.add(material);
-                return base.withMaterials(extended);
+                return rules.apply(k).withMaterials(extended);
             });
-            if (abandoned[0]) {
-                materials.destroyQuietly(material.id());
-                return null;
-            }
-            return result;
         } catch (RuntimeException e) {
             materials.destroyQuietly(material.id());
             throw e;

@@ -1,0 +1,349 @@
+package dev.kms.bench;
+
+import dev.kms.bench.Measurement.Op;
+import dev.kms.bench.Measurement.Result;
+import dev.kms.core.ciphertext.CiphertextBlob;
+import dev.kms.core.ciphertext.EncryptionContext;
+import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MaterialId;
+import dev.kms.core.service.CachingMetadataStore;
+import dev.kms.core.service.CreateKeyRequest;
+import dev.kms.core.service.DataKeySpec;
+import dev.kms.core.service.Kms;
+import dev.kms.core.service.Plaintext;
+import dev.kms.pkcs11.Pkcs11Config;
+import dev.kms.pkcs11.Pkcs11Hsm;
+import dev.kms.pkcs11.SoftHsmToken;
+import dev.kms.store.SqliteMetadataStore;
+import org.xipki.pkcs11.wrapper.Mechanism;
+import org.xipki.pkcs11.wrapper.Session;
+import org.xipki.pkcs11.wrapper.TokenException;
+import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
+
+/**
+ * Encrypt, Decrypt and GenerateDataKey per second through the key service, wired as the product wires it
+ * (Pkcs11Hsm on a fresh SoftHSM2 token, SqliteMetadataStore behind CachingMetadataStore), each next to raw
+ * C_Encrypt/C_Decrypt with the same token key on the bench's own session; then Encrypt latency with 10 keys
+ * in the token against many more. Tables go to stdout, progress to stderr. Start it with scripts/bench.
+ */
+public final class KmsBench {
+    static final Deployment DEPLOYMENT = new Deployment("aws", "us-east-1", "111122223333");
+    /** How long the hot path trusts cached key metadata; the benchmark never changes a key, so any TTL fits. */
+    static final Duration METADATA_TTL = Duration.ofMinutes(5);
+    private static final int TAG_BITS = 128;
+    private static final int IV_BYTES = 12;
+    private static final String LIBRARY = System.getProperty("bench.library", SoftHsmToken.DEFAULT_LIBRARY);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BenchOptions options;
+    private final PrintStream out;
+    private final PrintStream progress;
+    private final Kms kms;
+    private final RawToken raw;
+    private final Pkcs11Hsm hsm;
+    private final String tokenLabel;
+    private final char[] userPin;
+
+    private KmsBench(BenchOptions options, PrintStream out, PrintStream progress, Kms kms, RawToken raw,
+                     Pkcs11Hsm hsm, String tokenLabel, char[] userPin) {
+        this.options = options;
+        this.out = out;
+        this.progress = progress;
+        this.kms = kms;
+        this.raw = raw;
+        this.hsm = hsm;
+        this.tokenLabel = tokenLabel;
+        this.userPin = userPin;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.fromSystemProperties();
+        String conf = System.getenv(SoftHsmToken.CONF_ENV);
+        if (conf == null || !Files.isRegularFile(Path.of(conf))) {
+            throw new IllegalStateException(SoftHsmToken.CONF_ENV + " must name an existing softhsm2.conf before the"
+                    + " JVM starts (scripts/bench writes one)");
+        }
+        String label = "bench-" + HexFormat.of().formatHex(randomBytes(4));
+        char[] soPin = HexFormat.of().formatHex(randomBytes(8)).toCharArray();
+        char[] userPin = HexFormat.of().formatHex(randomBytes(8)).toCharArray();
+        SoftHsmToken.initToken(LIBRARY, label, soPin, userPin);
+        Arrays.fill(soPin, '\0');
+        int maxThreads = options.threads().stream().max(Integer::compare).orElseThrow();
+        Pkcs11Config config = Pkcs11Config.byLabel(LIBRARY, label);
+        try (Pkcs11Hsm hsm = Pkcs11Hsm.open(config, userPin.clone());
+             SqliteMetadataStore sqlite = SqliteMetadataStore.open(options.dir().resolve("kms.db"));
+             RawToken raw = RawToken.open(LIBRARY, label, userPin.clone(), maxThreads)) {
+            Kms kms = Kms.create(DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, METADATA_TTL), Clock.systemUTC());
+            KmsBench bench = new KmsBench(options, System.out, System.err, kms, raw, hsm, label, userPin);
+            bench.describeRun(config);
+            List<KmsKey> keys = bench.createKeys(BenchOptions.BASELINE_KEYS);
+            if (options.phases().contains("throughput")) {
+                bench.throughput(keys.get(0));
+            }
+            if (options.phases().contains("keys")) {
+                bench.keyCount(keys.get(0), keys.get(keys.size() - 1), sqlite);
+            }
+        } finally {
+            Arrays.fill(userPin, '\0');
+        }
+    }
+
+    private void describeRun(Pkcs11Config config) {
+        out.printf(Locale.ROOT, "kms-bench: token %s (%s), %d-session pool, metadata TTL %s; warm-up %s, %d x %s"
+                        + " per figure (raw and service alternate), Java %s%n",
+                tokenLabel, hsm.status().libraryDescription(), config.sessionPoolSize(), METADATA_TTL,
+                options.warmup(), options.rounds(), options.duration(), System.getProperty("java.version"));
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    /** A service operation and its raw counterpart, on one key, for one plaintext size. */
+    private record Pair(String operation, int size, String rawName, Op raw, Op service) {
+    }
+
+    private void throughput(KmsKey key) throws Exception {
+        out.println();
+        out.println("Throughput: service vs raw CKM_AES_GCM on the same token key (ratio = service / raw ops/s)");
+        String header = String.format(Locale.ROOT, "%-28s %6s %7s %10s %8s %9s %9s", "operation", "bytes", "threads",
+                "ops/s", "vs raw", "p50 us", "p99 us");
+        out.println(header);
+        out.println("-".repeat(header.length()));
+        for (int threads : options.threads()) {
+            for (Pair pair : pairs(key, threads)) {
+                Result[] measured = alternate(pair.raw(), pair.service(), threads);
+                printRow(pair.rawName(), pair.size(), threads, measured[0], null);
+                printRow(pair.operation(), pair.size(), threads, measured[1], measured[0]);
+            }
+        }
+    }
+
+    private List<Pair> pairs(KmsKey key, int threads) throws Exception {
+        String keyId = key.keyId();
+        MaterialId material = key.currentMaterial().id();
+        long handle = raw.handle(material);
+        // The very AAD the service authenticates: blob header plus the (empty) encryption context.
+        byte[] aad = CiphertextBlob.associatedData(
+                CiphertextBlob.header(DEPLOYMENT.region(), key.accountId(), UUID.fromString(keyId), material),
+                EncryptionContext.empty());
+        SecureRandom[] ivs = new SecureRandom[threads];
+        for (int t = 0; t < threads; t++) {
+            ivs[t] = new SecureRandom();
+        }
+        List<Pair> pairs = new ArrayList<>();
+        for (int size : new int[] {64, 4096}) {
+            byte[] data = randomBytes(size);
+            pairs.add(new Pair("Encrypt", size, "raw C_Encrypt (GCM)",
+                    t -> raw.session(t).encryptSingle(gcm(freshIv(ivs[t]), aad), handle, data),
+                    t -> kms.crypto().encrypt(keyId, data, Map.of(), null)));
+        }
+        for (int size : new int[] {64, 4096}) {
+            byte[] data = randomBytes(size);
+            byte[] iv = freshIv(ivs[0]);
+            byte[] rawCiphertext = raw.session(0).encryptSingle(gcm(iv, aad), handle, data);
+            byte[] blob = kms.crypto().encrypt(keyId, data, Map.of(), null).ciphertextBlob();
+            requireEqual(data, raw.session(0).decryptSingle(gcm(iv, aad), handle, rawCiphertext), "raw round trip");
+            try (Plaintext opened = kms.crypto().decrypt(blob, Map.of(), null, null).plaintext()) {
+                requireEqual(data, opened.bytes(), "service round trip");
+            }
+            pairs.add(new Pair("Decrypt", size, "raw C_Decrypt (GCM)",
+                    t -> raw.session(t).decryptSingle(gcm(iv, aad), handle, rawCiphertext),
+                    t -> kms.crypto().decrypt(blob, Map.of(), null, null).plaintext().destroy()));
+        }
+        int dataKeyBytes = DataKeySpec.AES_256.bytes();
+        pairs.add(new Pair("GenerateDataKey AES_256", dataKeyBytes, "raw C_GenerateRandom+C_Encrypt",
+                t -> {
+                    Session session = raw.session(t);
+                    byte[] dataKey = session.generateRandom(dataKeyBytes);
+                    session.encryptSingle(gcm(freshIv(ivs[t]), aad), handle, dataKey);
+                    Arrays.fill(dataKey, (byte) 0);
+                },
+                t -> kms.crypto().generateDataKey(keyId, Map.of(), DataKeySpec.AES_256, null, true).plaintext().destroy()));
+        return pairs;
+    }
+
+    /** Raw and service phases alternate (raw first in even rounds) so drift of a noisy machine hits both. */
+    private Result[] alternate(Op rawOp, Op serviceOp, int threads) throws Exception {
+        List<Result> rawParts = new ArrayList<>();
+        List<Result> serviceParts = new ArrayList<>();
+        for (int round = 0; round < options.rounds(); round++) {
+            if (round % 2 == 0) {
+                rawParts.add(Measurement.run(rawOp, threads, options.warmup(), options.duration()));
+                serviceParts.add(Measurement.run(serviceOp, threads, options.warmup(), options.duration()));
+            } else {
+                serviceParts.add(Measurement.run(serviceOp, threads, options.warmup(), options.duration()));
+                rawParts.add(Measurement.run(rawOp, threads, options.warmup(), options.duration()));
+            }
+        }
+        return new Result[] {Result.merge(rawParts), Result.merge(serviceParts)};
+    }
+
+    private void printRow(String operation, int size, int threads, Result result, Result rawResult) {
+        String ratio = rawResult == null ? "-"
+                : String.format(Locale.ROOT, "%.1f%%", 100 * result.opsPerSecond() / rawResult.opsPerSecond());
+        out.printf(Locale.ROOT, "%-28s %6d %7d %10.0f %8s %9.1f %9.1f%n", operation, size, threads,
+                result.opsPerSecond(), ratio, result.percentileMicros(50), result.percentileMicros(99));
+    }
+
+    // ---------------------------------------------------------------- key count
+
+    private void keyCount(KmsKey early, KmsKey lateOfBaseline, SqliteMetadataStore sqlite) throws Exception {
+        byte[] data = randomBytes(64);
+        Op encryptEarly = t -> kms.crypto().encrypt(early.keyId(), data, Map.of(), null);
+        Op encryptLateOfBaseline = t -> kms.crypto().encrypt(lateOfBaseline.keyId(), data, Map.of(), null);
+        Result[] baseline = alternate(encryptEarly, encryptLateOfBaseline, 1);
+        double baselineFind = rawFindMicros(lateOfBaseline.currentMaterial().id());
+        double baselineCold = coldFirstEncryptMicros(lateOfBaseline, sqlite);
+        int baselineObjects = hsm.status().objectCount();
+
+        progress.printf(Locale.ROOT, "kms-bench: creating keys up to %d through kms.keys().createKey (%d threads,"
+                + " budget %s)%n", options.keys(), options.createThreads(), options.createBudget());
+        long started = System.nanoTime();
+        List<KmsKey> created = createKeys(options.keys() - BenchOptions.BASELINE_KEYS);
+        double createSeconds = (System.nanoTime() - started) / 1e9;
+        KmsKey late = created.isEmpty() ? lateOfBaseline : created.get(created.size() - 1);
+        int objects = hsm.status().objectCount();
+
+        Op encryptLate = t -> kms.crypto().encrypt(late.keyId(), data, Map.of(), null);
+        Result[] many = alternate(encryptEarly, encryptLate, 1);
+        double manyFind = rawFindMicros(late.currentMaterial().id());
+        double manyCold = coldFirstEncryptMicros(late, sqlite);
+
+        out.println();
+        out.printf(Locale.ROOT, "Key count: %d keys created through the service in %.1f s (%.1f keys/s); token holds"
+                        + " %d objects (was %d)%n", created.size() + BenchOptions.BASELINE_KEYS, createSeconds,
+                created.size() / createSeconds, objects, baselineObjects);
+        out.println("Encrypt 64 B, 1 thread, warm handle cache (ratio = this / same key position with "
+                + BenchOptions.BASELINE_KEYS + " keys; target <= 1.20x)");
+        String header = String.format(Locale.ROOT, "%-8s %-22s %9s %9s %9s %10s %18s", "objects", "key", "mean us",
+                "p50 us", "p99 us", "ops/s", "x mean/p50/p99");
+        out.println(header);
+        out.println("-".repeat(header.length()));
+        printLatency(baselineObjects, "early (#1)", baseline[0], null);
+        printLatency(baselineObjects, "late (#" + BenchOptions.BASELINE_KEYS + ")", baseline[1], null);
+        printLatency(objects, "early (#1)", many[0], baseline[0]);
+        printLatency(objects, "late (#" + (created.size() + BenchOptions.BASELINE_KEYS) + ")", many[1], baseline[1]);
+        out.println();
+        out.println("Cold path, for reference (once per key per process, not the hot path):");
+        out.printf(Locale.ROOT, "  raw C_FindObjects by CKA_ID:              %9.1f us with %d objects, %9.1f us with %d%n",
+                baselineFind, baselineObjects, manyFind, objects);
+        out.printf(Locale.ROOT, "  first Encrypt on a fresh adapter + cache: %9.1f us with %d objects, %9.1f us with %d%n",
+                baselineCold, baselineObjects, manyCold, objects);
+    }
+
+    private void printLatency(int objects, String key, Result result, Result baseline) {
+        String ratio = baseline == null ? "-" : String.format(Locale.ROOT, "%.2f/%.2f/%.2f",
+                result.meanMicros() / baseline.meanMicros(),
+                result.percentileMicros(50) / baseline.percentileMicros(50),
+                result.percentileMicros(99) / baseline.percentileMicros(99));
+        out.printf(Locale.ROOT, "%-8d %-22s %9.1f %9.1f %9.1f %10.0f %18s%n", objects, key, result.meanMicros(),
+                result.percentileMicros(50), result.percentileMicros(99), result.opsPerSecond(), ratio);
+    }
+
+    /** Creates {@code count} keys on the create threads, in order of completion, within the time budget. */
+    private List<KmsKey> createKeys(int count) throws Exception {
+        long deadline = System.nanoTime() + options.createBudget().toNanos();
+        long started = System.nanoTime();
+        AtomicInteger next = new AtomicInteger();
+        List<KmsKey> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Long> lastReport = new AtomicReference<>(started);
+        ExecutorService pool = Executors.newFixedThreadPool(options.createThreads());
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < options.createThreads(); w++) {
+                workers.add(pool.submit(() -> {
+                    while (next.getAndIncrement() < count && System.nanoTime() < deadline) {
+                        created.add(kms.keys().createKey(CreateKeyRequest.defaults()));
+                        int done = created.size();
+                        if (done % 1000 == 0) {
+                            long now = System.nanoTime();
+                            long previous = lastReport.getAndSet(now);
+                            progress.printf(Locale.ROOT, "kms-bench:   %d keys after %.1f s (last 1000 in %.1f s)%n",
+                                    done, (now - started) / 1e9, (now - previous) / 1e9);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        if (created.size() < count) {
+            progress.printf(Locale.ROOT, "kms-bench: creation budget %s spent after %d of %d keys%n",
+                    options.createBudget(), created.size(), count);
+        }
+        return List.copyOf(created);
+    }
+
+    /** Mean time of a raw C_FindObjectsInit/C_FindObjects/C_FindObjectsFinal by CKA_ID, which is linear in SoftHSM2. */
+    private double rawFindMicros(MaterialId id) throws TokenException {
+        int n = 20;
+        raw.handle(id);
+        long started = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            raw.handle(id);
+        }
+        return (System.nanoTime() - started) / 1e3 / n;
+    }
+
+    /**
+     * The first Encrypt of {@code key} through a second adapter and metadata cache (as after a restart): it
+     * searches the token for the handle and reads the key from SQLite once.
+     */
+    private double coldFirstEncryptMicros(KmsKey key, SqliteMetadataStore sqlite) {
+        try (Pkcs11Hsm fresh = Pkcs11Hsm.open(Pkcs11Config.byLabel(LIBRARY, tokenLabel), userPin.clone())) {
+            Kms cold = Kms.create(DEPLOYMENT, fresh, new CachingMetadataStore(sqlite, METADATA_TTL), Clock.systemUTC());
+            long started = System.nanoTime();
+            cold.crypto().encrypt(key.keyId(), new byte[64], Map.of(), null);
+            return (System.nanoTime() - started) / 1e3;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Mechanism gcm(byte[] iv, byte[] aad) {
+        return new Mechanism(CKM_AES_GCM, new GCM_PARAMS(iv, aad, TAG_BITS));
+    }
+
+    private static byte[] freshIv(SecureRandom random) {
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        return iv;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void requireEqual(byte[] expected, byte[] actual, String what) {
+        if (!Arrays.equals(expected, actual)) {
+            throw new IllegalStateException(what + " returned different bytes");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.kms.core.audit;
+
+import dev.kms.core.fake.InMemoryTrailSealer;
+
+class InMemoryTrailSealerTest extends TrailSealerContract {
+    @Override
+    protected TrailSealer newSealer() {
+        return InMemoryTrailSealer.random("trail-seal-1");
+    }
+
+    @Override
+    protected TrailSealer otherSealer() {
+        return InMemoryTrailSealer.random("trail-seal-2");
+    }
+}

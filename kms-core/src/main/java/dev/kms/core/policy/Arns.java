@@ -1,0 +1,60 @@
+package dev.kms.core.policy;
+
+/** The few facts about IAM/STS/KMS ARNs that policy evaluation needs, without allocating regexes. */
+final class Arns {
+    private Arns() {
+    }
+
+    /** The account field of an ARN, or null when the text is not an ARN. */
+    static String account(String arn) {
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && parts[0].equals("arn") ? parts[4] : null;
+    }
+
+    static String partition(String arn) {
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && parts[0].equals("arn") ? parts[1] : null;
+    }
+
+    static boolean isAccountId(String text) {
+        if (text.length() != 12) {
+            return false;
+        }
+        for (int i = 0; i < 12; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isRootArn(String arn) {
+        return arn.startsWith("arn:") && arn.endsWith(":root") && arn.split(":", 6).length == 6
+                && arn.split(":", 6)[2].equals("iam");
+    }
+
+    /** For {@code arn:P:sts::A:assumed-role/ROLE/SESSION}, the role's name; otherwise null. */
+    static String sessionRoleName(String sessionArn) {
+        String[] parts = sessionArn.split(":", 6);
+        if (parts.length != 6 || !parts[5].startsWith("assumed-role/")) {
+            return null;
+        }
+        String[] resource = parts[5].split("/");
+        return resource.length >= 3 ? resource[1] : null;
+    }
+
+    /** For {@code arn:P:iam::A:role/PATH/ROLE}, the role's name (the last path element); otherwise null. */
+    static String roleName(String roleArn) {
+        String[] parts = roleArn.split(":", 6);
+        if (parts.length != 6 || !parts[2].equals("iam") || !parts[5].startsWith("role/")) {
+            return null;
+        }
+        return parts[5].substring(parts[5].lastIndexOf('/') + 1);
+    }
+
+    /** The role ARN (without path, which a session ARN does not carry) of an assumed-role session. */
+    static String sessionRoleArn(String sessionArn) {
+        String role = sessionRoleName(sessionArn);
+        return role == null ? null : "arn:" + partition(sessionArn) + ":iam::" + account(sessionArn) + ":role/" + role;
+    }
+}

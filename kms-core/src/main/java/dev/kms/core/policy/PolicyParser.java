@@ -1,0 +1,10 @@
+package dev.kms.core.policy;
+
+/**
+ * Port: reads a policy document's text into a validated {@link Policy}. Implementations throw
+ * {@code KmsException(MALFORMED_POLICY_DOCUMENT)} with a message that names what is wrong and where,
+ * and leave the rules themselves to {@link PolicyDocuments}.
+ */
+public interface PolicyParser {
+    Policy parse(String document, PolicyKind kind);
+}

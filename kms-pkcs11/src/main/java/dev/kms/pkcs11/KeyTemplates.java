@@ -3,32 +3,45 @@ package dev.kms.pkcs11;
 import dev.kms.core.model.MaterialId;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_GENERIC_SECRET;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 
 /**
  * The new-key control: the one place that states what every key the service creates may do
- * (style rule 6: token, sensitive, never extractable; encrypt/decrypt only), and how keys are found.
+ * (style rule 6: token, sensitive, never extractable; one usage per key type), and how keys are found.
  */
 final class KeyTemplates {
     static final int AES_256_BYTES = 32;
+    /** RFC 2104 recommends a key of at least the hash length; SoftHSM2 requires it for CKM_SHA256_HMAC. */
+    static final int HMAC_256_BYTES = 32;
 
     private KeyTemplates() {
     }
 
     /** An AES-256 token key addressed by its material id; usable only for encrypt and decrypt. */
     static AttributeVector newAes256(MaterialId id, String label) {
-        AttributeVector template = AttributeVector.newAESSecretKey()
-                .valueLen(AES_256_BYTES)
+        return newKey(AttributeVector.newAESSecretKey().valueLen(AES_256_BYTES), true, false, id, label);
+    }
+
+    /** A 32-byte generic-secret token key addressed by its material id; usable only for HMAC sign and verify. */
+    static AttributeVector newHmac256(MaterialId id, String label) {
+        return newKey(AttributeVector.newSecretKey(CKK_GENERIC_SECRET).valueLen(HMAC_256_BYTES), false, true, id,
+                label);
+    }
+
+    private static AttributeVector newKey(AttributeVector type, boolean encryptDecrypt, boolean signVerify,
+                                          MaterialId id, String label) {
+        AttributeVector template = type
                 .token(true)
                 .private_(true)
                 .sensitive(true)
                 .extractable(false)
-                .encrypt(true)
-                .decrypt(true)
+                .encrypt(encryptDecrypt)
+                .decrypt(encryptDecrypt)
                 .wrap(false)
                 .unwrap(false)
-                .sign(false)
-                .verify(false)
+                .sign(signVerify)
+                .verify(signVerify)
                 .derive(false)
                 .modifiable(false)
                 .id(id.bytes());

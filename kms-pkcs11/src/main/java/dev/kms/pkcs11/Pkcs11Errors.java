@@ -23,11 +23,18 @@ final class Pkcs11Errors {
             CKR_PIN_LOCKED, CKR_USER_NOT_LOGGED_IN, CKR_USER_PIN_NOT_INITIALIZED, CKR_SESSION_COUNT,
             CKR_OBJECT_HANDLE_INVALID, CKR_KEY_HANDLE_INVALID, CKR_TOKEN_RESOURCE_EXCEEDED);
 
+    /** The key exists but its type or usage flags do not allow the operation: InvalidKeyUsageException. */
+    private static final Set<Long> WRONG_KEY_USAGE = Set.of(CKR_KEY_FUNCTION_NOT_PERMITTED, CKR_KEY_TYPE_INCONSISTENT);
+
     private Pkcs11Errors() {
     }
 
     static KmsException translate(String action, TokenException e) {
         if (e instanceof PKCS11Exception p) {
+            if (WRONG_KEY_USAGE.contains(p.getErrorCode())) {
+                return new KmsException(ErrorCode.INVALID_KEY_USAGE,
+                        action + " failed: the key material is not for this operation (" + name(p) + ")");
+            }
             ErrorCode code = UNAVAILABLE.contains(p.getErrorCode()) ? ErrorCode.KEY_UNAVAILABLE : ErrorCode.INTERNAL;
             return new KmsException(code, action + " failed: " + name(p));
         }
@@ -51,6 +58,11 @@ final class Pkcs11Errors {
     /** The session is gone (token reset, library restarted): replace it. */
     static boolean isSessionGone(TokenException e) {
         return is(e, CKR_SESSION_HANDLE_INVALID) || is(e, CKR_SESSION_CLOSED);
+    }
+
+    /** A MAC that does not match, including one of the wrong length. */
+    static boolean isBadSignature(TokenException e) {
+        return is(e, CKR_SIGNATURE_INVALID) || is(e, CKR_SIGNATURE_LEN_RANGE);
     }
 
     /** A failed GCM tag check or a ciphertext too short to hold the tag. */

@@ -27,14 +27,16 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ID;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_LABEL;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_GENERIC_SECRET_KEY_GEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA256_HMAC;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_GENERAL_ERROR;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_USER;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.Category;
 
 /**
- * The {@link Hsm} port on a PKCS#11 token: keys are token objects addressed by CKA_ID, AES-GCM runs in
- * the token, sessions come from a pool. Safe for concurrent use; close it to release the token.
+ * The {@link Hsm} port on a PKCS#11 token: keys are token objects addressed by CKA_ID, AES-GCM and
+ * HMAC-SHA-256 run in the token, sessions come from a pool. Safe for concurrent use; close it to release the token.
  */
 public final class Pkcs11Hsm implements Hsm, AutoCloseable {
     private static final int TAG_BITS = 8 * AeadCiphertext.TAG_LENGTH;
@@ -121,14 +123,22 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
 
     @Override
     public void generateKey(MaterialId id, KeySpec spec, String label) {
-        if (spec != KeySpec.SYMMETRIC_DEFAULT) {
+        long mechanism;
+        AttributeVector template;
+        if (spec == KeySpec.SYMMETRIC_DEFAULT) {
+            mechanism = CKM_AES_KEY_GEN;
+            template = KeyTemplates.newAes256(id, label);
+        } else if (spec == KeySpec.HMAC_256) {
+            mechanism = CKM_GENERIC_SECRET_KEY_GEN;
+            template = KeyTemplates.newHmac256(id, label);
+        } else {
             throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
         }
         withSession("generating key material " + id, session -> {
             if (session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), 1).length > 0) {
                 throw new KmsException(ErrorCode.ALREADY_EXISTS, "key material " + id + " already exists in the HSM");
             }
-            long handle = session.generateKey(new Mechanism(CKM_AES_KEY_GEN), KeyTemplates.newAes256(id, label));
+            long handle = session.generateKey(new Mechanism(mechanism), template);
             handles.put(id, handle);
             return null;
         });
@@ -164,6 +174,42 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
                 if (Pkcs11Errors.isBadCiphertext(e) || Pkcs11Errors.is(e, CKR_GENERAL_ERROR)) {
                     // SoftHSM2 reports a failed GCM tag check as CKR_GENERAL_ERROR (and resets the operation).
                     throw new KmsException(ErrorCode.INVALID_CIPHERTEXT, "ciphertext failed authentication");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public byte[] mac(MaterialId id, byte[] data) {
+        return withKey("computing a MAC with key material " + id, id, (session, handle) -> {
+            if (data.length > 0) {
+                return session.signSingle(hmacSha256(), handle, data);
+            }
+            // Like C_Encrypt, C_Sign refuses empty input in SoftHSM2; C_SignFinal alone MACs the empty message.
+            session.signInit(hmacSha256(), handle);
+            return session.signFinal();
+        });
+    }
+
+    /** The token compares the MAC (C_Verify), so the expected value never leaves it. */
+    @Override
+    public boolean verifyMac(MaterialId id, byte[] data, byte[] mac) {
+        return withKey("verifying a MAC with key material " + id, id, (session, handle) -> {
+            session.verifyInit(hmacSha256(), handle);
+            try {
+                // An empty MAC would reach SoftHSM2 as a null pointer (CKR_ARGUMENTS_BAD, operation left active);
+                // a one-byte one is refused as CKR_SIGNATURE_LEN_RANGE and ends the operation.
+                byte[] candidate = mac == null || mac.length == 0 ? new byte[1] : mac;
+                if (data.length > 0) {
+                    session.verify(data, candidate);
+                } else {
+                    session.verifyFinal(candidate); // C_Verify refuses empty input as C_Sign does
+                }
+                return candidate == mac;
+            } catch (TokenException e) {
+                if (Pkcs11Errors.isBadSignature(e)) {
+                    return false;
                 }
                 throw e;
             }
@@ -265,6 +311,11 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
     private static Mechanism gcm(byte[] iv, byte[] associatedData) {
         return new Mechanism(CKM_AES_GCM, new GCM_PARAMS(iv, associatedData == null ? new byte[0] : associatedData,
                 TAG_BITS));
+    }
+
+    /** A new instance per call: the wrapper binds a Mechanism to the module it is used with. */
+    private static Mechanism hmacSha256() {
+        return new Mechanism(CKM_SHA256_HMAC);
     }
 
     @FunctionalInterface

@@ -22,6 +22,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +57,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE_LEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VERIFY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_WRAP;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_AES;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_GENERIC_SECRET;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_ATTRIBUTE_SENSITIVE;
 
@@ -84,6 +87,12 @@ class Pkcs11HsmTest {
     private MaterialId newKey(Pkcs11Hsm on) {
         MaterialId id = MaterialId.random();
         on.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "label-" + id);
+        return id;
+    }
+
+    private MaterialId newHmacKey(Pkcs11Hsm on) {
+        MaterialId id = MaterialId.random();
+        on.generateKey(id, KeySpec.HMAC_256, "hmac-" + id);
         return id;
     }
 
@@ -124,9 +133,45 @@ class Pkcs11HsmTest {
 
     @Test
     void keyValue_cannotBeRead() throws Exception {
-        MaterialId id = newKey(hsm);
+        assertEquals(CKR_ATTRIBUTE_SENSITIVE, readValueError(newKey(hsm)));
+    }
 
-        // The raw call, because the wrapper's getAttrValues turns CKR_ATTRIBUTE_SENSITIVE into a missing value.
+    @Test
+    void generateKey_hmac_createsSensitiveNonExtractableGenericSecretForSignVerifyOnly() throws Exception {
+        MaterialId id = newHmacKey(hsm);
+
+        AttributeVector attributes = token.raw((module, session) -> session.getAttrValues(handleOf(session, id),
+                CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE, CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE,
+                CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_VERIFY, CKA_DERIVE, CKA_MODIFIABLE,
+                CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_ID, CKA_LABEL));
+
+        assertEquals(Boolean.TRUE, attributes.token());
+        assertEquals(Boolean.TRUE, attributes.private_());
+        assertEquals(Boolean.TRUE, attributes.sensitive());
+        assertEquals(Boolean.TRUE, attributes.alwaysSensitive());
+        assertEquals(Boolean.FALSE, attributes.extractable());
+        assertEquals(Boolean.TRUE, attributes.neverExtractable());
+        assertEquals(Boolean.FALSE, attributes.encrypt());
+        assertEquals(Boolean.FALSE, attributes.decrypt());
+        assertEquals(Boolean.FALSE, attributes.wrap());
+        assertEquals(Boolean.FALSE, attributes.unwrap());
+        assertEquals(Boolean.TRUE, attributes.sign());
+        assertEquals(Boolean.TRUE, attributes.verify());
+        assertEquals(Boolean.FALSE, attributes.derive());
+        assertEquals(Boolean.FALSE, attributes.modifiable());
+        assertEquals(CKK_GENERIC_SECRET, attributes.keyType());
+        assertEquals(32, attributes.valueLen());
+        assertArrayEquals(id.bytes(), attributes.id());
+        assertEquals("hmac-" + id, attributes.label());
+    }
+
+    @Test
+    void hmacKeyValue_cannotBeRead() throws Exception {
+        assertEquals(CKR_ATTRIBUTE_SENSITIVE, readValueError(newHmacKey(hsm)));
+    }
+
+    /** The CKR code of reading CKA_VALUE, by the raw call: the wrapper's getAttrValues hides CKR_ATTRIBUTE_SENSITIVE. */
+    private static long readValueError(MaterialId id) throws Exception {
         iaik.pkcs.pkcs11.wrapper.PKCS11Exception e = token.raw((module, session) -> {
             CK_ATTRIBUTE value = new CK_ATTRIBUTE();
             value.type = CKA_VALUE;
@@ -134,7 +179,54 @@ class Pkcs11HsmTest {
                     .C_GetAttributeValue(session.getSessionHandle(), handleOf(session, id),
                             new CK_ATTRIBUTE[] {value}, true));
         });
-        assertEquals(CKR_ATTRIBUTE_SENSITIVE, e.getErrorCode());
+        return e.getErrorCode();
+    }
+
+    @Test
+    void mac_isHmacSha256_rfc4231TestCase6() throws Exception {
+        // The port only generates keys; a known key is imported behind it to check against the RFC's vector.
+        MaterialId id = MaterialId.random();
+        byte[] key = new byte[131];
+        Arrays.fill(key, (byte) 0xaa);
+        token.raw((module, session) -> session.createObject(AttributeVector.newSecretKey(CKK_GENERIC_SECRET)
+                .value(key).token(true).private_(true).sensitive(true).sign(true).verify(true).id(id.bytes())));
+        byte[] data = "Test Using Larger Than Block-Size Key - Hash Key First".getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = HexFormat.of().parseHex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+
+        assertArrayEquals(expected, hsm.mac(id, data));
+        assertTrue(hsm.verifyMac(id, data, expected));
+        hsm.destroyKey(id);
+    }
+
+    @Test
+    void verifyMac_afterMismatches_sessionStaysUsable() {
+        try (Pkcs11Hsm single = token.openHsm(1)) {
+            MaterialId id = newHmacKey(single);
+            MaterialId aes = newKey(single);
+            byte[] mac = single.mac(id, DATA);
+            byte[] tampered = mac.clone();
+            tampered[0] ^= 1;
+
+            assertFalse(single.verifyMac(id, DATA, tampered));
+            assertFalse(single.verifyMac(id, DATA, new byte[0]));
+            assertFalse(single.verifyMac(id, new byte[0], Arrays.copyOf(mac, 31)));
+            assertThrows(KmsException.class, () -> single.mac(aes, DATA));
+            assertThrows(KmsException.class, () -> single.encrypt(id, DATA, AAD));
+
+            assertTrue(single.verifyMac(id, DATA, mac));
+            assertArrayEquals(mac, single.mac(id, DATA));
+        }
+    }
+
+    @Test
+    void mac_withEncryptionKey_failsInvalidKeyUsageNamingTheTokensRefusal() {
+        MaterialId aes = newKey(hsm);
+
+        KmsException e = assertThrows(KmsException.class, () -> hsm.mac(aes, DATA));
+
+        assertEquals(ErrorCode.INVALID_KEY_USAGE, e.code());
+        assertTrue(e.getMessage().contains("CKR_KEY_FUNCTION_NOT_PERMITTED")
+                || e.getMessage().contains("CKR_KEY_TYPE_INCONSISTENT"), e.getMessage());
     }
 
     @Test
@@ -323,6 +415,8 @@ class Pkcs11HsmTest {
         assertFalse(status.tokenSerial().isBlank());
         assertTrue(status.mechanisms().contains("CKM_AES_GCM"), status.mechanisms().toString());
         assertTrue(status.mechanisms().contains("CKM_AES_KEY_GEN"), status.mechanisms().toString());
+        assertTrue(status.mechanisms().contains("CKM_SHA256_HMAC"), status.mechanisms().toString());
+        assertTrue(status.mechanisms().contains("CKM_GENERIC_SECRET_KEY_GEN"), status.mechanisms().toString());
         assertTrue(status.objectCount() >= 1);
     }
 

@@ -11,17 +11,32 @@ import java.util.List;
  */
 public interface Hsm {
 
-    /** Generates a new sensitive, non-extractable key of {@code spec} inside the token. */
+    /**
+     * Generates a new sensitive, non-extractable key of {@code spec} inside the token: an AES-256 key for
+     * SYMMETRIC_DEFAULT, a 32-byte HMAC key for HMAC_256.
+     */
     void generateKey(MaterialId id, KeySpec spec, String label);
 
-    /** AES-GCM encryption inside the token under a fresh IV. */
+    /** AES-GCM encryption inside the token under a fresh IV; a key of another spec raises InvalidKeyUsageException. */
     AeadCiphertext encrypt(MaterialId id, byte[] plaintext, byte[] associatedData);
 
     /**
-     * AES-GCM decryption inside the token. A failed tag check raises InvalidCiphertextException;
-     * a material missing from the token raises KeyUnavailableException.
+     * AES-GCM decryption inside the token. A failed tag check raises InvalidCiphertextException, a key of
+     * another spec InvalidKeyUsageException, and a material missing from the token KeyUnavailableException.
      */
     byte[] decrypt(MaterialId id, AeadCiphertext ciphertext, byte[] associatedData);
+
+    /**
+     * HMAC-SHA-256 of {@code data} inside the token under an HMAC_256 key. A key of another spec raises
+     * InvalidKeyUsageException; a material missing from the token raises KeyUnavailableException.
+     */
+    byte[] mac(MaterialId id, byte[] data);
+
+    /**
+     * Whether {@code mac} is the HMAC-SHA-256 of {@code data} under an HMAC_256 key, checked inside the token
+     * or in constant time. A wrong MAC of any length is {@code false}; key errors are raised as for {@link #mac}.
+     */
+    boolean verifyMac(MaterialId id, byte[] data, byte[] mac);
 
     /** Random bytes from the token's generator. */
     byte[] generateRandom(int length);

@@ -50,6 +50,10 @@ public final class KeyService {
         String description = request.description() == null ? "" : request.description();
         requireDescription(description);
         KeySpec spec = request.keySpec() == null ? KeySpec.SYMMETRIC_DEFAULT : request.keySpec();
+        if (!spec.offeredToCustomers()) {
+            // HMAC_256 exists for the service's own keys; customers get it with GenerateMac/VerifyMac.
+            throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "KeySpec " + spec + " is not supported by this service.");
+        }
         KeyUsage usage = request.keyUsage() == null ? spec.defaultUsage() : request.keyUsage();
         if (!spec.supports(usage)) {
             throw KmsException.validation("keyUsage", "KeyUsage " + usage + " is not compatible with KeySpec " + spec);

@@ -8,47 +8,56 @@ import dev.kms.core.port.Hsm;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A fake {@link Hsm} on the JDK's AES/GCM with keys in a map; same error semantics as the token. */
+/** A fake {@link Hsm} on the JDK's AES/GCM and HmacSHA256 with keys in a map; same error semantics as the token. */
 public final class InMemoryHsm implements Hsm {
     private static final int KEY_BYTES = 32;
 
     private final SecureRandom random = new SecureRandom();
     private final Map<MaterialId, StoredKey> keys = new ConcurrentHashMap<>();
 
-    /** A key and its label; never printed. */
+    /** A key, its spec and its label; never printed. */
     private static final class StoredKey {
         final SecretKeySpec key;
+        final KeySpec spec;
         final String label;
 
-        StoredKey(SecretKeySpec key, String label) {
+        StoredKey(SecretKeySpec key, KeySpec spec, String label) {
             this.key = key;
+            this.spec = spec;
             this.label = label;
         }
 
         @Override
         public String toString() {
-            return "StoredKey[label=" + label + "]";
+            return "StoredKey[" + spec + ", label=" + label + "]";
         }
     }
 
     @Override
     public void generateKey(MaterialId id, KeySpec spec, String label) {
-        if (spec != KeySpec.SYMMETRIC_DEFAULT) {
+        String algorithm;
+        if (spec == KeySpec.SYMMETRIC_DEFAULT) {
+            algorithm = "AES";
+        } else if (spec == KeySpec.HMAC_256) {
+            algorithm = "HmacSHA256";
+        } else {
             throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
         }
         byte[] value = new byte[KEY_BYTES];
         random.nextBytes(value);
         try {
-            StoredKey previous = keys.putIfAbsent(id, new StoredKey(new SecretKeySpec(value, "AES"), label));
+            StoredKey previous = keys.putIfAbsent(id, new StoredKey(new SecretKeySpec(value, algorithm), spec, label));
             if (previous != null) {
                 throw new KmsException(ErrorCode.ALREADY_EXISTS, "key material " + id + " already exists");
             }
@@ -59,7 +68,7 @@ public final class InMemoryHsm implements Hsm {
 
     @Override
     public AeadCiphertext encrypt(MaterialId id, byte[] plaintext, byte[] associatedData) {
-        SecretKeySpec key = key(id);
+        SecretKeySpec key = key(id, KeySpec.SYMMETRIC_DEFAULT);
         byte[] iv = new byte[AeadCiphertext.IV_LENGTH];
         random.nextBytes(iv);
         try {
@@ -74,7 +83,7 @@ public final class InMemoryHsm implements Hsm {
 
     @Override
     public byte[] decrypt(MaterialId id, AeadCiphertext ciphertext, byte[] associatedData) {
-        SecretKeySpec key = key(id);
+        SecretKeySpec key = key(id, KeySpec.SYMMETRIC_DEFAULT);
         if (ciphertext.iv().length != AeadCiphertext.IV_LENGTH
                 || ciphertext.ciphertextAndTag().length < AeadCiphertext.TAG_LENGTH) {
             throw new KmsException(ErrorCode.INVALID_CIPHERTEXT, "ciphertext is malformed");
@@ -90,6 +99,23 @@ public final class InMemoryHsm implements Hsm {
         } catch (GeneralSecurityException e) {
             throw new KmsException(ErrorCode.INTERNAL, "AES-GCM decryption failed", e);
         }
+    }
+
+    @Override
+    public byte[] mac(MaterialId id, byte[] data) {
+        SecretKeySpec key = key(id, KeySpec.HMAC_256);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new KmsException(ErrorCode.INTERNAL, "HMAC-SHA-256 failed", e);
+        }
+    }
+
+    @Override
+    public boolean verifyMac(MaterialId id, byte[] data, byte[] mac) {
+        return MessageDigest.isEqual(mac(id, data), mac);
     }
 
     @Override
@@ -115,13 +141,17 @@ public final class InMemoryHsm implements Hsm {
     @Override
     public HsmStatus status() {
         return new HsmStatus("in-memory", "JDK AES/GCM fake", "in-memory", "0", "InMemoryHsm",
-                List.of("AES-GCM"), keys.size());
+                List.of("AES-GCM", "HMAC-SHA-256"), keys.size());
     }
 
-    private SecretKeySpec key(MaterialId id) {
+    private SecretKeySpec key(MaterialId id, KeySpec required) {
         StoredKey stored = keys.get(id);
         if (stored == null) {
             throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "key material " + id + " is not available in the HSM");
+        }
+        if (stored.spec != required) {
+            throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
+                    "key material " + id + " is a " + stored.spec + " key, not " + required);
         }
         return stored.key;
     }

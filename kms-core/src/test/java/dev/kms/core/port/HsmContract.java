@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class HsmContract {
     private static final byte[] AAD = "aws:kms:context".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PLAINTEXT = "attack at dawn".getBytes(StandardCharsets.UTF_8);
+    private static final int MAC_LENGTH = 32;
 
     protected Hsm hsm;
 
@@ -58,6 +59,12 @@ public abstract class HsmContract {
     private MaterialId newKey() {
         MaterialId id = MaterialId.random();
         hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "contract-" + id);
+        return id;
+    }
+
+    private MaterialId newHmacKey() {
+        MaterialId id = MaterialId.random();
+        hsm.generateKey(id, KeySpec.HMAC_256, "contract-hmac-" + id);
         return id;
     }
 
@@ -228,6 +235,163 @@ public abstract class HsmContract {
 
         assertTrue(keys.contains(new TokenObject(kept, "kept-label")), keys.toString());
         assertFalse(keys.stream().anyMatch(o -> destroyed.equals(o.id())), keys.toString());
+    }
+
+    @Test
+    void mac_thenVerifyMac_roundTrips() {
+        MaterialId id = newHmacKey();
+
+        byte[] mac = hsm.mac(id, PLAINTEXT);
+
+        assertEquals(MAC_LENGTH, mac.length);
+        assertTrue(hsm.verifyMac(id, PLAINTEXT, mac));
+    }
+
+    @Test
+    void mac_withEmptyAndLargeData_roundTrips() {
+        MaterialId id = newHmacKey();
+        byte[] large = new byte[64 * 1024];
+        new SplittableRandom(2).nextBytes(large);
+
+        byte[] empty = hsm.mac(id, new byte[0]);
+        byte[] big = hsm.mac(id, large);
+
+        assertEquals(MAC_LENGTH, empty.length);
+        assertTrue(hsm.verifyMac(id, new byte[0], empty));
+        assertTrue(hsm.verifyMac(id, large, big));
+        assertFalse(hsm.verifyMac(id, new byte[0], big));
+        assertFalse(hsm.verifyMac(id, large, empty));
+    }
+
+    @Test
+    void mac_isStableForSameKeyAndData_andDiffersOtherwise() {
+        MaterialId id = newHmacKey();
+        MaterialId other = newHmacKey();
+
+        byte[] mac = hsm.mac(id, PLAINTEXT);
+
+        assertArrayEquals(mac, hsm.mac(id, PLAINTEXT));
+        assertFalse(Arrays.equals(mac, hsm.mac(id, flipBit(PLAINTEXT, 0))));
+        assertFalse(Arrays.equals(mac, hsm.mac(other, PLAINTEXT)));
+    }
+
+    @Test
+    void verifyMac_withTamperedDataOrMac_isFalse() {
+        MaterialId id = newHmacKey();
+        byte[] mac = hsm.mac(id, PLAINTEXT);
+
+        assertFalse(hsm.verifyMac(id, flipBit(PLAINTEXT, 0), mac));
+        assertFalse(hsm.verifyMac(id, new byte[0], mac));
+        assertFalse(hsm.verifyMac(id, PLAINTEXT, flipBit(mac, 0)));
+        assertFalse(hsm.verifyMac(id, PLAINTEXT, flipBit(mac, MAC_LENGTH - 1)));
+        assertTrue(hsm.verifyMac(id, PLAINTEXT, mac), "the MAC is still good after failed checks");
+    }
+
+    @Test
+    void verifyMac_withMacOfWrongLength_isFalse() {
+        MaterialId id = newHmacKey();
+        byte[] mac = hsm.mac(id, PLAINTEXT);
+        byte[] extended = Arrays.copyOf(mac, MAC_LENGTH + 1);
+
+        assertFalse(hsm.verifyMac(id, PLAINTEXT, Arrays.copyOf(mac, 16)));
+        assertFalse(hsm.verifyMac(id, PLAINTEXT, extended));
+        assertFalse(hsm.verifyMac(id, PLAINTEXT, new byte[0]));
+        assertTrue(hsm.verifyMac(id, PLAINTEXT, mac));
+    }
+
+    @Test
+    void verifyMac_withMacFromOtherKey_isFalse() {
+        MaterialId id = newHmacKey();
+        MaterialId other = newHmacKey();
+
+        assertFalse(hsm.verifyMac(other, PLAINTEXT, hsm.mac(id, PLAINTEXT)));
+    }
+
+    @Test
+    void mac_withEncryptionKey_failsInvalidKeyUsage() {
+        MaterialId aes = newKey();
+
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.mac(aes, PLAINTEXT));
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.mac(aes, new byte[0]));
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.verifyMac(aes, PLAINTEXT, new byte[MAC_LENGTH]));
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.verifyMac(aes, PLAINTEXT, new byte[0]));
+        assertArrayEquals(PLAINTEXT, hsm.decrypt(aes, hsm.encrypt(aes, PLAINTEXT, AAD), AAD));
+    }
+
+    @Test
+    void encrypt_withHmacKey_failsInvalidKeyUsage() {
+        MaterialId hmac = newHmacKey();
+        MaterialId aes = newKey();
+        AeadCiphertext ct = hsm.encrypt(aes, PLAINTEXT, AAD);
+
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.encrypt(hmac, PLAINTEXT, AAD));
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.encrypt(hmac, new byte[0], AAD));
+        assertFailsWith(ErrorCode.INVALID_KEY_USAGE, () -> hsm.decrypt(hmac, ct, AAD));
+        assertTrue(hsm.verifyMac(hmac, PLAINTEXT, hsm.mac(hmac, PLAINTEXT)));
+    }
+
+    @Test
+    void mac_withUnknownMaterial_failsUnavailable() {
+        MaterialId missing = MaterialId.random();
+
+        assertFailsWith(ErrorCode.KEY_UNAVAILABLE, () -> hsm.mac(missing, PLAINTEXT));
+        assertFailsWith(ErrorCode.KEY_UNAVAILABLE, () -> hsm.verifyMac(missing, PLAINTEXT, new byte[MAC_LENGTH]));
+    }
+
+    @Test
+    void mac_afterDestroy_failsUnavailable() {
+        MaterialId id = newHmacKey();
+        byte[] mac = hsm.mac(id, PLAINTEXT);
+
+        hsm.destroyKey(id);
+
+        assertFailsWith(ErrorCode.KEY_UNAVAILABLE, () -> hsm.mac(id, PLAINTEXT));
+        assertFailsWith(ErrorCode.KEY_UNAVAILABLE, () -> hsm.verifyMac(id, PLAINTEXT, mac));
+    }
+
+    @Test
+    void generateKey_hmacWithExistingId_fails() {
+        MaterialId aes = newKey();
+        MaterialId hmac = newHmacKey();
+
+        assertFailsWith(ErrorCode.ALREADY_EXISTS, () -> hsm.generateKey(aes, KeySpec.HMAC_256, "again"));
+        assertFailsWith(ErrorCode.ALREADY_EXISTS, () -> hsm.generateKey(hmac, KeySpec.SYMMETRIC_DEFAULT, "again"));
+    }
+
+    @Test
+    void listKeys_containsHmacKeys() {
+        MaterialId id = MaterialId.random();
+        hsm.generateKey(id, KeySpec.HMAC_256, "hmac-label");
+
+        assertTrue(hsm.listKeys().contains(new TokenObject(id, "hmac-label")), hsm.listKeys().toString());
+    }
+
+    @Test
+    void concurrentMacs_onSharedKey_allVerify() throws Exception {
+        MaterialId id = newHmacKey();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                long seed = t;
+                results.add(pool.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    for (int i = 0; i < 100; i++) {
+                        byte[] data = new byte[random.nextInt(0, 600)];
+                        random.nextBytes(data);
+                        byte[] mac = hsm.mac(id, data);
+                        assertTrue(hsm.verifyMac(id, data, mac));
+                        assertFalse(hsm.verifyMac(id, data, flipBit(mac, random.nextInt(MAC_LENGTH))));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> result : results) {
+                result.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -127,6 +127,16 @@ public abstract class KmsScenarios {
     }
 
     @Test
+    void createKey_withSpecNotOfferedToCustomers_failsUnsupportedAndCreatesNothing() {
+        int before = hsm.listKeys().size();
+        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(
+                new CreateKeyRequest(null, KeySpec.HMAC_256, null, null)));
+        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(
+                new CreateKeyRequest(null, KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC, null)));
+        assertEquals(before, hsm.listKeys().size());
+    }
+
+    @Test
     void createKey_withReservedTagPrefix_failsTag() {
         assertError(ErrorCode.TAG, "aws:", () -> kms.keys().createKey(
                 new CreateKeyRequest(null, null, null, Map.of("aws:owner", "me"))));

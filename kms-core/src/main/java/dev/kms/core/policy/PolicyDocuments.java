@@ -197,7 +197,7 @@ public final class PolicyDocuments {
         }
         if (!has && !hasNot) {
             if (required) {
-                throw malformed(path, "needs an " + member + " or " + notMember);
+                throw malformed(path, "needs " + (member.startsWith("A") ? "an " : "a ") + member + " or " + notMember);
             }
             return null;
         }

@@ -331,6 +331,8 @@ public final class FileAuditTrail implements AuditSink, AutoCloseable {
         } catch (KmsException e) {
             LOG.warn("audit trail {}: sealing failed ({}); {} lines stay unsealed until the next seal",
                     dir, e.getMessage(), linesSinceDigest);
+            // Retry a sealInterval later rather than at once, which would spin while the HSM is away.
+            firstUnsealedNanos = System.nanoTime();
             return;
         }
         byte[] line = TrailFormat.digestLine(nextSeq, prevHash, seal, sealer.keyId(), now);

@@ -7,6 +7,7 @@ import dev.kms.core.audit.AuditParameters;
 import dev.kms.core.audit.AuditSink;
 import dev.kms.core.audit.AuditSinkContract;
 import dev.kms.core.audit.SampleEvents;
+import dev.kms.core.audit.TrailSealer;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +139,47 @@ class FileAuditTrailTest extends AuditSinkContract {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
         KmsException e = assertThrows(KmsException.class, () -> FileAuditTrail.open(file, Trails.sealer()));
         assertEquals(ErrorCode.INTERNAL, e.code());
+    }
+
+    @Test
+    void idleTrail_sealsItsTailAfterTheSealInterval() throws InterruptedException {
+        trail = FileAuditTrail.open(dir, Trails.sealer(), Trails.options(1000, 1 << 20)
+                .withSealInterval(java.time.Duration.ofMillis(50)));
+        trail.record(SampleEvents.encrypt("alice", "k1", SampleEvents.T0));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!Trails.verify(dir).problems(AuditVerifier.Kind.UNSEALED_TAIL).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "tail not sealed within 10 s");
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), Trails.verify(dir).problems());
+    }
+
+    @Test
+    void failingSealer_leavesEventsDurableButUnsealed_andTheTrailHealthy() {
+        TrailSealer broken = new TrailSealer() {
+            @Override
+            public byte[] seal(byte[] digest) {
+                throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "seal key unavailable");
+            }
+
+            @Override
+            public boolean verify(byte[] digest, byte[] seal) {
+                return false;
+            }
+
+            @Override
+            public String keyId() {
+                return "broken";
+            }
+        };
+        trail = FileAuditTrail.open(dir, broken, Trails.options(1, 1 << 20));
+        trail.record(SampleEvents.encrypt("alice", "k1", SampleEvents.T0));
+        assertTrue(trail.healthy());
+        trail.close();
+        assertEquals(1, Trails.readEvents(dir).size());
+        AuditVerifier.Report report = Trails.verify(dir);
+        assertTrue(report.intact(), report.problems()::toString);
+        assertTrue(report.problems(AuditVerifier.Kind.UNSEALED_TAIL).get(0).message().startsWith("unsealed tail: 2 records"));
     }
 
     @Test

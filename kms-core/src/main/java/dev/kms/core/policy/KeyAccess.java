@@ -39,7 +39,7 @@ public final class KeyAccess {
             denies.addAll(refs(evaluation.applying(Effect.Deny)));
         }
         if (!denies.isEmpty()) {
-            return new Decision(Decision.Outcome.EXPLICIT_DENY, denies, "explicitly denied by " + join(denies), evaluations);
+            return new Decision(Decision.Outcome.EXPLICIT_DENY, denies, () -> "explicitly denied by " + join(denies), evaluations);
         }
 
         List<StatementRef> direct = new ArrayList<>();
@@ -55,37 +55,45 @@ public final class KeyAccess {
         boolean foreign = request.principalType() != PrincipalType.SERVICE
                 && !request.principalAccount().equals(Arns.account(request.resource()));
         boolean identityAllowed = root || !identityAllows.isEmpty();
-        String what = request.principalArn() + " to call " + request.action() + " on " + request.resource();
 
         if (!direct.isEmpty() && (!foreign || identityAllowed)) {
             List<StatementRef> deciding = new ArrayList<>(direct);
             if (foreign) {
                 deciding.addAll(identityAllows);
             }
-            return new Decision(Decision.Outcome.ALLOW, deciding, "the key policy allows " + what + " (" + join(direct)
-                    + (foreign ? ")" + identityReason(root, identityAllows) : ")"), evaluations);
+            return new Decision(Decision.Outcome.ALLOW, deciding, () -> "the key policy allows " + what(request) + " ("
+                    + join(direct) + ")" + (foreign ? identityReason(root, identityAllows) : ""), evaluations);
         }
         if (!delegating.isEmpty() && identityAllowed) {
             List<StatementRef> deciding = new ArrayList<>(delegating);
             deciding.addAll(identityAllows);
-            return new Decision(Decision.Outcome.ALLOW, deciding, "the key policy delegates to account "
+            return new Decision(Decision.Outcome.ALLOW, deciding, () -> "the key policy delegates to account "
                     + request.principalAccount() + " (" + join(delegating) + ")" + identityReason(root, identityAllows),
                     evaluations);
         }
-        String reason;
+        return new Decision(Decision.Outcome.IMPLICIT_DENY, List.of(),
+                () -> implicitDenyReason(request, direct, delegating, identityAllows), evaluations);
+    }
+
+    private static String implicitDenyReason(AuthorizationRequest request, List<StatementRef> direct,
+                                             List<StatementRef> delegating, List<StatementRef> identityAllows) {
         if (!direct.isEmpty()) {
-            reason = "the key policy allows " + what + " (" + join(direct) + "), but a principal of account "
+            return "the key policy allows " + what(request) + " (" + join(direct) + "), but a principal of account "
                     + request.principalAccount() + " also needs an identity policy that allows it, and none does";
-        } else if (!delegating.isEmpty()) {
-            reason = "the key policy delegates to account " + request.principalAccount() + " (" + join(delegating)
-                    + "), but no identity policy allows " + what;
-        } else if (!identityAllows.isEmpty()) {
-            reason = "an identity policy allows it (" + join(identityAllows) + "), but the key policy allows neither "
-                    + request.principalArn() + " nor its account, and an identity policy alone never suffices";
-        } else {
-            reason = "no statement allows " + what;
         }
-        return new Decision(Decision.Outcome.IMPLICIT_DENY, List.of(), reason, evaluations);
+        if (!delegating.isEmpty()) {
+            return "the key policy delegates to account " + request.principalAccount() + " (" + join(delegating)
+                    + "), but no identity policy allows " + what(request);
+        }
+        if (!identityAllows.isEmpty()) {
+            return "an identity policy allows it (" + join(identityAllows) + "), but the key policy allows neither "
+                    + request.principalArn() + " nor its account, and an identity policy alone never suffices";
+        }
+        return "no statement allows " + what(request);
+    }
+
+    private static String what(AuthorizationRequest request) {
+        return request.principalArn() + " to call " + request.action() + " on " + request.resource();
     }
 
     /**

@@ -119,6 +119,18 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void arns_fields_comeFromTheColonSeparatedParts() {
+        assertEquals("111122223333", Arns.account(KEY));
+        assertEquals("aws", Arns.partition(KEY));
+        assertEquals(null, Arns.account("arn:aws:kms:us-east-1"));
+        assertEquals(null, Arns.account("alias/x"));
+        assertTrue(Arns.isRootArn("arn:aws:iam::111122223333:root"));
+        assertFalse(Arns.isRootArn("arn:aws:sts::111122223333:root"));
+        assertEquals("arn:aws:iam::111122223333:role/app", Arns.sessionRoleArn("arn:aws:sts::111122223333:assumed-role/app/s"));
+        assertEquals("app", Arns.roleName("arn:aws:iam::111122223333:role/team/app"));
+    }
+
+    @Test
     void principalType_roleArn_isNotACaller() {
         assertThrows(IllegalArgumentException.class, () -> PrincipalType.of("arn:aws:iam::111122223333:role/app"));
     }

@@ -43,7 +43,7 @@ record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, Li
                 Arrays.stream(System.getProperty("bench.threads", "1,2").split(",")).map(String::trim)
                         .map(Integer::valueOf).toList(),
                 Integer.parseInt(System.getProperty("bench.keys", "10000")),
-                seconds("bench.createBudget", "300"),
+                seconds("bench.createBudget", "240"),
                 Integer.parseInt(System.getProperty("bench.createThreads", "1")),
                 Arrays.stream(System.getProperty("bench.phases", "throughput,keys").split(",")).map(String::trim)
                         .toList());

@@ -1,0 +1,26 @@
+package dev.kms.core.identity;
+
+import java.util.Objects;
+
+/** Whose credential an access key is: a user's long-term key or a role session's temporary one. */
+public sealed interface CredentialOwner permits CredentialOwner.UserOwner, CredentialOwner.RoleSession {
+
+    /** A user's own key; {@code userName} as the user was created. */
+    record UserOwner(String userName) implements CredentialOwner {
+        public UserOwner {
+            IamNames.requireName("userName", userName, IamNames.MAX_USER_NAME);
+        }
+    }
+
+    /**
+     * A session of a role. {@code roleId} pins the session to the role that existed when it was assumed, so a
+     * role deleted and re-created under the same name does not inherit the old sessions.
+     */
+    record RoleSession(String roleArn, String roleId, String sessionName) implements CredentialOwner {
+        public RoleSession {
+            Objects.requireNonNull(roleArn, "roleArn");
+            Objects.requireNonNull(roleId, "roleId");
+            IamNames.requireSessionName(sessionName);
+        }
+    }
+}

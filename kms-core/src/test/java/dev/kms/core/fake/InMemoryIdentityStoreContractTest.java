@@ -1,0 +1,20 @@
+package dev.kms.core.fake;
+
+import dev.kms.core.identity.IdentityStore;
+import dev.kms.core.identity.ServiceKeyStore;
+import dev.kms.core.port.IdentityStoreContract;
+
+class InMemoryIdentityStoreContractTest extends IdentityStoreContract {
+    private InMemoryIdentityStore opened;
+
+    @Override
+    protected IdentityStore newStore() {
+        opened = new InMemoryIdentityStore();
+        return opened;
+    }
+
+    @Override
+    protected ServiceKeyStore serviceKeyStore() {
+        return opened;
+    }
+}

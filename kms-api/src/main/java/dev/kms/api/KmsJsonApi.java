@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeySpec;
@@ -18,6 +20,7 @@ import dev.kms.core.model.Page;
 import dev.kms.core.service.CreateKeyRequest;
 import dev.kms.core.service.CryptoResults;
 import dev.kms.core.service.DataKeySpec;
+import dev.kms.core.service.KeyPolicyService;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.Plaintext;
 import dev.kms.core.service.RotationService.RotationStatus;
@@ -33,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -59,15 +61,15 @@ public final class KmsJsonApi {
             "RSAES_OAEP_SHA_256", "SM2PKE");
     private static final List<String> DATA_KEY_SPECS = List.of("AES_256", "AES_128");
 
-    private static final Map<String, BiFunction<KmsJsonApi, Requests, ObjectNode>> HANDLERS = Map.ofEntries(
+    private static final Map<String, Handler> HANDLERS = Map.ofEntries(
             Map.entry("CreateKey", KmsJsonApi::createKey),
             Map.entry("DescribeKey", KmsJsonApi::describeKey),
             Map.entry("ListKeys", KmsJsonApi::listKeys),
             Map.entry("UpdateKeyDescription", KmsJsonApi::updateKeyDescription),
-            Map.entry("EnableKey", (api, r) -> empty(api.kms.keys().enableKey(r.requiredString("KeyId")))),
-            Map.entry("DisableKey", (api, r) -> empty(api.kms.keys().disableKey(r.requiredString("KeyId")))),
+            Map.entry("EnableKey", (api, ctx, r) -> empty(api.kms.keys().enableKey(ctx, r.requiredString("KeyId")))),
+            Map.entry("DisableKey", (api, ctx, r) -> empty(api.kms.keys().disableKey(ctx, r.requiredString("KeyId")))),
             Map.entry("ScheduleKeyDeletion", KmsJsonApi::scheduleKeyDeletion),
-            Map.entry("CancelKeyDeletion", (api, r) -> api.keyArn(api.kms.keys().cancelKeyDeletion(r.requiredString("KeyId")))),
+            Map.entry("CancelKeyDeletion", (api, ctx, r) -> api.keyArn(api.kms.keys().cancelKeyDeletion(ctx, r.requiredString("KeyId")))),
             Map.entry("TagResource", KmsJsonApi::tagResource),
             Map.entry("UntagResource", KmsJsonApi::untagResource),
             Map.entry("ListResourceTags", KmsJsonApi::listResourceTags),
@@ -78,17 +80,29 @@ public final class KmsJsonApi {
             Map.entry("Encrypt", KmsJsonApi::encrypt),
             Map.entry("Decrypt", KmsJsonApi::decrypt),
             Map.entry("ReEncrypt", KmsJsonApi::reEncrypt),
-            Map.entry("GenerateDataKey", (api, r) -> api.generateDataKey(r, true)),
-            Map.entry("GenerateDataKeyWithoutPlaintext", (api, r) -> api.generateDataKey(r, false)),
+            Map.entry("GenerateDataKey", (api, ctx, r) -> api.generateDataKey(ctx, r, true)),
+            Map.entry("GenerateDataKeyWithoutPlaintext", (api, ctx, r) -> api.generateDataKey(ctx, r, false)),
             Map.entry("GenerateRandom", KmsJsonApi::generateRandom),
             Map.entry("EnableKeyRotation", KmsJsonApi::enableKeyRotation),
-            Map.entry("DisableKeyRotation", (api, r) -> empty(api.kms.rotation().disableKeyRotation(r.requiredString("KeyId")))),
+            Map.entry("DisableKeyRotation", (api, ctx, r) -> empty(api.kms.rotation().disableKeyRotation(ctx, r.requiredString("KeyId")))),
             Map.entry("GetKeyRotationStatus", KmsJsonApi::getKeyRotationStatus),
-            Map.entry("RotateKeyOnDemand", (api, r) -> api.keyArn(api.kms.rotation().rotateKeyOnDemand(r.requiredString("KeyId")))),
-            Map.entry("ListKeyRotations", KmsJsonApi::listKeyRotations));
+            Map.entry("RotateKeyOnDemand", (api, ctx, r) -> api.keyArn(api.kms.rotation().rotateKeyOnDemand(ctx, r.requiredString("KeyId")))),
+            Map.entry("ListKeyRotations", KmsJsonApi::listKeyRotations),
+            Map.entry("GetKeyPolicy", (api, ctx, r) -> object().put("Policy", api.kms.policies().getKeyPolicy(ctx,
+                    r.requiredString("KeyId"), r.string("PolicyName"))).put("PolicyName", KeyPolicyService.POLICY_NAME)),
+            Map.entry("PutKeyPolicy", (api, ctx, r) -> empty(api.kms.policies().putKeyPolicy(ctx, r.requiredString("KeyId"),
+                    r.string("PolicyName"), r.requiredString("Policy"), Boolean.TRUE.equals(r.bool("BypassPolicyLockoutSafetyCheck"))))),
+            Map.entry("ListKeyPolicies", (api, ctx, r) -> page("PolicyNames", api.kms.policies().listKeyPolicies(ctx,
+                    r.requiredString("KeyId"), r.integer("Limit"), r.string("Marker")), TextNode::valueOf)));
     private static final Set<String> OPERATIONS = Collections.unmodifiableSortedSet(new TreeSet<>(HANDLERS.keySet()));
 
     private final Kms kms;
+
+    /** One operation: reads the request members, calls the use case as {@code ctx}'s caller, writes the response. */
+    @FunctionalInterface
+    private interface Handler {
+        ObjectNode handle(KmsJsonApi api, RequestContext ctx, Requests r);
+    }
 
     public KmsJsonApi(Kms kms) {
         this.kms = kms;
@@ -103,8 +117,8 @@ public final class KmsJsonApi {
      * Runs one operation. {@code request} is the JSON body (null or JSON null mean {@code {}}); the answer is
      * the JSON response body. Throws only {@link KmsException}; anything else becomes KMSInternalException.
      */
-    public ObjectNode call(String operation, JsonNode request) {
-        BiFunction<KmsJsonApi, Requests, ObjectNode> handler = operation == null ? null : HANDLERS.get(operation);
+    public ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
+        Handler handler = operation == null ? null : HANDLERS.get(operation);
         if (handler == null) {
             throw new KmsException(ErrorCode.UNKNOWN_OPERATION, "Unknown operation " + operation);
         }
@@ -114,7 +128,7 @@ public final class KmsJsonApi {
             throw unsupported("DryRun is not supported.");
         }
         try {
-            return handler.apply(this, r);
+            return handler.handle(this, ctx, r);
         } catch (KmsException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -133,7 +147,7 @@ public final class KmsJsonApi {
 
     // ---- lifecycle
 
-    private ObjectNode createKey(Requests r) {
+    private ObjectNode createKey(RequestContext ctx, Requests r) {
         String description = r.string("Description");
         r.string("Policy"); // type-checked; key policies are not evaluated yet
         r.bool("BypassPolicyLockoutSafetyCheck");
@@ -154,25 +168,27 @@ public final class KmsJsonApi {
         }
         KeySpec spec = offered(KeySpec.class, keySpec != null ? keySpec : masterKeySpec, "KeySpec");
         KeyUsage usage = offered(KeyUsage.class, r.enumValue("KeyUsage", KEY_USAGES), "KeyUsage");
-        KmsKey key = kms.keys().createKey(new CreateKeyRequest(description, spec, usage, r.tags("Tags")));
+        Boolean bypass = r.bool("BypassPolicyLockoutSafetyCheck");
+        KmsKey key = kms.keys().createKey(ctx, new CreateKeyRequest(description, spec, usage, r.tags("Tags"),
+                r.string("Policy"), Boolean.TRUE.equals(bypass)));
         return object().set("KeyMetadata", keyMetadata(key));
     }
 
-    private ObjectNode describeKey(Requests r) {
-        return object().set("KeyMetadata", keyMetadata(kms.keys().describeKey(r.requiredString("KeyId"))));
+    private ObjectNode describeKey(RequestContext ctx, Requests r) {
+        return object().set("KeyMetadata", keyMetadata(kms.keys().describeKey(ctx, r.requiredString("KeyId"))));
     }
 
-    private ObjectNode listKeys(Requests r) {
-        Page<KmsKey> page = kms.keys().listKeys(r.integer("Limit"), r.string("Marker"));
+    private ObjectNode listKeys(RequestContext ctx, Requests r) {
+        Page<KmsKey> page = kms.keys().listKeys(ctx, r.integer("Limit"), r.string("Marker"));
         return page("Keys", page, key -> object().put("KeyId", key.keyId()).put("KeyArn", arn(key)));
     }
 
-    private ObjectNode updateKeyDescription(Requests r) {
-        return empty(kms.keys().updateKeyDescription(r.requiredString("KeyId"), r.requiredString("Description")));
+    private ObjectNode updateKeyDescription(RequestContext ctx, Requests r) {
+        return empty(kms.keys().updateKeyDescription(ctx, r.requiredString("KeyId"), r.requiredString("Description")));
     }
 
-    private ObjectNode scheduleKeyDeletion(Requests r) {
-        KmsKey key = kms.keys().scheduleKeyDeletion(r.requiredString("KeyId"), r.integer("PendingWindowInDays"));
+    private ObjectNode scheduleKeyDeletion(RequestContext ctx, Requests r) {
+        KmsKey key = kms.keys().scheduleKeyDeletion(ctx, r.requiredString("KeyId"), r.integer("PendingWindowInDays"));
         return keyArn(key).<ObjectNode>set("DeletionDate", timestamp(key.deletionDate()))
                 .put("KeyState", key.state().name())
                 .put("PendingWindowInDays", key.pendingWindowInDays());
@@ -180,39 +196,39 @@ public final class KmsJsonApi {
 
     // ---- tags
 
-    private ObjectNode tagResource(Requests r) {
-        return empty(kms.keys().tagResource(r.requiredString("KeyId"), r.requiredTags("Tags")));
+    private ObjectNode tagResource(RequestContext ctx, Requests r) {
+        return empty(kms.keys().tagResource(ctx, r.requiredString("KeyId"), r.requiredTags("Tags")));
     }
 
-    private ObjectNode untagResource(Requests r) {
-        return empty(kms.keys().untagResource(r.requiredString("KeyId"), r.requiredStringList("TagKeys")));
+    private ObjectNode untagResource(RequestContext ctx, Requests r) {
+        return empty(kms.keys().untagResource(ctx, r.requiredString("KeyId"), r.requiredStringList("TagKeys")));
     }
 
-    private ObjectNode listResourceTags(Requests r) {
-        Page<Map.Entry<String, String>> page = kms.keys().listResourceTags(r.requiredString("KeyId"),
+    private ObjectNode listResourceTags(RequestContext ctx, Requests r) {
+        Page<Map.Entry<String, String>> page = kms.keys().listResourceTags(ctx, r.requiredString("KeyId"),
                 r.integer("Limit"), r.string("Marker"));
         return page("Tags", page, tag -> object().put("TagKey", tag.getKey()).put("TagValue", tag.getValue()));
     }
 
     // ---- aliases
 
-    private ObjectNode createAlias(Requests r) {
-        kms.aliases().createAlias(r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
+    private ObjectNode createAlias(RequestContext ctx, Requests r) {
+        kms.aliases().createAlias(ctx, r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
         return object();
     }
 
-    private ObjectNode updateAlias(Requests r) {
-        kms.aliases().updateAlias(r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
+    private ObjectNode updateAlias(RequestContext ctx, Requests r) {
+        kms.aliases().updateAlias(ctx, r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
         return object();
     }
 
-    private ObjectNode deleteAlias(Requests r) {
-        kms.aliases().deleteAlias(r.requiredString("AliasName"));
+    private ObjectNode deleteAlias(RequestContext ctx, Requests r) {
+        kms.aliases().deleteAlias(ctx, r.requiredString("AliasName"));
         return object();
     }
 
-    private ObjectNode listAliases(Requests r) {
-        Page<Alias> page = kms.aliases().listAliases(r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+    private ObjectNode listAliases(RequestContext ctx, Requests r) {
+        Page<Alias> page = kms.aliases().listAliases(ctx, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
         return page("Aliases", page, alias -> object()
                 .put("AliasName", alias.aliasName())
                 .put("AliasArn", kms.aliases().aliasArn(alias))
@@ -223,13 +239,13 @@ public final class KmsJsonApi {
 
     // ---- cryptography
 
-    private ObjectNode encrypt(Requests r) {
+    private ObjectNode encrypt(RequestContext ctx, Requests r) {
         String keyId = r.requiredString("KeyId");
         Map<String, String> context = r.stringMap("EncryptionContext");
         String algorithm = r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
         byte[] plaintext = r.requiredBlob("Plaintext");
         try {
-            CryptoResults.Encrypted result = kms.crypto().encrypt(keyId, plaintext, context, algorithm);
+            CryptoResults.Encrypted result = kms.crypto().encrypt(ctx, keyId, plaintext, context, algorithm);
             return object().put("CiphertextBlob", base64(result.ciphertextBlob()))
                     .put("KeyId", result.keyArn())
                     .put("EncryptionAlgorithm", result.encryptionAlgorithm());
@@ -238,17 +254,17 @@ public final class KmsJsonApi {
         }
     }
 
-    private ObjectNode decrypt(Requests r) {
+    private ObjectNode decrypt(RequestContext ctx, Requests r) {
         refuseRecipient(r);
-        CryptoResults.Decrypted result = kms.crypto().decrypt(r.requiredBlob("CiphertextBlob"),
+        CryptoResults.Decrypted result = kms.crypto().decrypt(ctx, r.requiredBlob("CiphertextBlob"),
                 r.stringMap("EncryptionContext"), r.string("KeyId"), r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
         return object().put("KeyId", result.keyArn())
                 .put("Plaintext", reveal(result.plaintext()))
                 .put("EncryptionAlgorithm", result.encryptionAlgorithm());
     }
 
-    private ObjectNode reEncrypt(Requests r) {
-        CryptoResults.ReEncrypted result = kms.crypto().reEncrypt(r.requiredBlob("CiphertextBlob"),
+    private ObjectNode reEncrypt(RequestContext ctx, Requests r) {
+        CryptoResults.ReEncrypted result = kms.crypto().reEncrypt(ctx, r.requiredBlob("CiphertextBlob"),
                 r.stringMap("SourceEncryptionContext"), r.string("SourceKeyId"), r.requiredString("DestinationKeyId"),
                 r.stringMap("DestinationEncryptionContext"),
                 r.enumValue("SourceEncryptionAlgorithm", ENCRYPTION_ALGORITHMS),
@@ -260,7 +276,7 @@ public final class KmsJsonApi {
                 .put("DestinationEncryptionAlgorithm", result.destinationEncryptionAlgorithm());
     }
 
-    private ObjectNode generateDataKey(Requests r, boolean withPlaintext) {
+    private ObjectNode generateDataKey(RequestContext ctx, Requests r, boolean withPlaintext) {
         if (withPlaintext) {
             refuseRecipient(r);
         }
@@ -268,7 +284,7 @@ public final class KmsJsonApi {
         Map<String, String> context = r.stringMap("EncryptionContext");
         String spec = r.enumValue("KeySpec", DATA_KEY_SPECS);
         Integer numberOfBytes = r.integer("NumberOfBytes");
-        CryptoResults.DataKey result = kms.crypto().generateDataKey(keyId, context,
+        CryptoResults.DataKey result = kms.crypto().generateDataKey(ctx, keyId, context,
                 spec == null ? null : DataKeySpec.valueOf(spec), numberOfBytes, withPlaintext);
         ObjectNode response = object().put("CiphertextBlob", base64(result.ciphertextBlob()));
         if (result.plaintext() != null) {
@@ -277,22 +293,22 @@ public final class KmsJsonApi {
         return response.put("KeyId", result.keyArn());
     }
 
-    private ObjectNode generateRandom(Requests r) {
+    private ObjectNode generateRandom(RequestContext ctx, Requests r) {
         refuseRecipient(r);
         if (r.string("CustomKeyStoreId") != null) {
             throw unsupported("Custom key stores are not supported.");
         }
-        return object().put("Plaintext", reveal(kms.crypto().generateRandom(r.integer("NumberOfBytes"))));
+        return object().put("Plaintext", reveal(kms.crypto().generateRandom(ctx, r.integer("NumberOfBytes"))));
     }
 
     // ---- rotation
 
-    private ObjectNode enableKeyRotation(Requests r) {
-        return empty(kms.rotation().enableKeyRotation(r.requiredString("KeyId"), r.integer("RotationPeriodInDays")));
+    private ObjectNode enableKeyRotation(RequestContext ctx, Requests r) {
+        return empty(kms.rotation().enableKeyRotation(ctx, r.requiredString("KeyId"), r.integer("RotationPeriodInDays")));
     }
 
-    private ObjectNode getKeyRotationStatus(Requests r) {
-        RotationStatus status = kms.rotation().getKeyRotationStatus(r.requiredString("KeyId"));
+    private ObjectNode getKeyRotationStatus(RequestContext ctx, Requests r) {
+        RotationStatus status = kms.rotation().getKeyRotationStatus(ctx, r.requiredString("KeyId"));
         ObjectNode response = object().put("KeyRotationEnabled", status.enabled()).put("KeyId", status.keyArn());
         if (status.rotationPeriodInDays() != null) {
             response.put("RotationPeriodInDays", status.rotationPeriodInDays());
@@ -303,12 +319,12 @@ public final class KmsJsonApi {
         return response;
     }
 
-    private ObjectNode listKeyRotations(Requests r) {
+    private ObjectNode listKeyRotations(RequestContext ctx, Requests r) {
         String keyRef = r.requiredString("KeyId");
         Integer limit = r.integer("Limit");
         String marker = r.string("Marker");
-        String arn = arn(kms.keys().describeKey(keyRef));
-        Page<KeyMaterial> page = kms.rotation().listKeyRotations(keyRef, limit, marker);
+        String arn = arn(kms.keys().describeKey(ctx, keyRef));
+        Page<KeyMaterial> page = kms.rotation().listKeyRotations(ctx, keyRef, limit, marker);
         return page("Rotations", page, m -> object()
                 .put("KeyId", arn)
                 .put("KeyMaterialId", m.id().hex())
@@ -355,7 +371,7 @@ public final class KmsJsonApi {
         return kms.deployment().keyArn(key);
     }
 
-    private static <T> ObjectNode page(String member, Page<T> page, Function<T, ObjectNode> item) {
+    private static <T> ObjectNode page(String member, Page<T> page, Function<T, ? extends JsonNode> item) {
         ObjectNode response = object();
         ArrayNode items = response.putArray(member);
         page.items().forEach(i -> items.add(item.apply(i)));

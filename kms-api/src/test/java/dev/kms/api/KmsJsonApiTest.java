@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.fake.FakePrincipalDirectory;
 import dev.kms.core.fake.InMemoryHsm;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.fake.InMemoryMetadataStore;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.service.Kms;
@@ -30,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Round trips of every operation through JSON, checked against the AWS response shapes. */
 class KmsJsonApiTest {
+    private static final RequestContext ROOT = RequestContext.direct(Principal.root("aws", "111122223333"), null, null);
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** Has milliseconds, so timestamps must come out as fractional epoch seconds. */
     static final Instant NOW = Instant.parse("2024-11-14T22:13:20.123Z");
@@ -41,14 +45,15 @@ class KmsJsonApiTest {
     @BeforeEach
     void setUp() {
         Kms kms = Kms.create(new Deployment("aws", "us-east-1", "111122223333"), new InMemoryHsm(),
-                new InMemoryMetadataStore(), Clock.fixed(NOW, ZoneOffset.UTC));
+                new InMemoryMetadataStore(), new JsonPolicyParser(), new FakePrincipalDirectory("111122223333"),
+                Clock.fixed(NOW, ZoneOffset.UTC));
         api = new KmsJsonApi(kms);
     }
 
     /** Calls the operation and passes the response through its wire form, as a client would see it. */
     JsonNode call(String operation, String json) {
         try {
-            ObjectNode response = api.call(operation, MAPPER.readTree(json));
+            ObjectNode response = api.call(ROOT, operation, MAPPER.readTree(json));
             return MAPPER.readTree(MAPPER.writeValueAsString(response));
         } catch (JsonProcessingException e) {
             throw new AssertionError(e);
@@ -78,7 +83,7 @@ class KmsJsonApiTest {
     void createKey_returnsAwsKeyMetadata() {
         JsonNode m = call("CreateKey", """
                 {"Description": "orders", "KeyUsage": "ENCRYPT_DECRYPT", "KeySpec": "SYMMETRIC_DEFAULT",
-                 "Origin": "AWS_KMS", "MultiRegion": false, "Policy": "{}", "BypassPolicyLockoutSafetyCheck": false}
+                 "Origin": "AWS_KMS", "MultiRegion": false, "BypassPolicyLockoutSafetyCheck": false}
                 """).get("KeyMetadata");
         String keyId = m.get("KeyId").asText();
         assertTrue(keyId.matches("[0-9a-f-]{36}"), "KeyId in KeyMetadata is the bare key id, as in AWS");
@@ -102,7 +107,7 @@ class KmsJsonApiTest {
 
     @Test
     void createKey_timestampIsWrittenAsDecimalSeconds() throws JsonProcessingException {
-        String wire = MAPPER.writeValueAsString(api.call("CreateKey", null));
+        String wire = MAPPER.writeValueAsString(api.call(ROOT, "CreateKey", null));
         assertTrue(wire.contains("\"CreationDate\":" + NOW_SECONDS), wire);
     }
 
@@ -454,8 +459,43 @@ class KmsJsonApiTest {
     // ---- the dispatcher
 
     @Test
+    void keyPolicy_isTheDefaultUntilPut_andMalformedOrLockingOutPoliciesAreRefused() throws Exception {
+        String keyId = call("CreateKey", "{}").get("KeyMetadata").get("KeyId").asText();
+        JsonNode got = call("GetKeyPolicy", "{\"KeyId\": \"" + keyId + "\", \"PolicyName\": \"default\"}");
+        assertEquals("default", got.get("PolicyName").asText());
+        assertTrue(got.get("Policy").asText().contains("Enable IAM User Permissions"));
+        JsonNode names = call("ListKeyPolicies", "{\"KeyId\": \"" + keyId + "\"}");
+        assertEquals("default", names.get("PolicyNames").get(0).asText());
+
+        String readOnly = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":[\"kms:Describe*\",\"kms:Get*\"],\"Resource\":\"*\"}]}";
+        ObjectNode put = MAPPER.createObjectNode().put("KeyId", keyId).put("Policy", readOnly);
+        KmsException lockout = assertThrows(KmsException.class, () -> api.call(ROOT, "PutKeyPolicy", put));
+        assertEquals(ErrorCode.MALFORMED_POLICY_DOCUMENT, lockout.code());
+        assertTrue(lockout.getMessage().contains("will not allow you to update the key policy"), lockout.getMessage());
+
+        put.put("BypassPolicyLockoutSafetyCheck", true);
+        api.call(ROOT, "PutKeyPolicy", put);
+        assertEquals(readOnly, call("GetKeyPolicy", "{\"KeyId\": \"" + keyId + "\"}").get("Policy").asText());
+        KmsException denied = assertThrows(KmsException.class,
+                () -> api.call(ROOT, "DisableKey", MAPPER.readTree("{\"KeyId\": \"" + keyId + "\"}")));
+        assertEquals(ErrorCode.ACCESS_DENIED, denied.code());
+        assertTrue(denied.getMessage().contains("arn:aws:iam::111122223333:root is not authorized to perform: kms:DisableKey"),
+                denied.getMessage());
+
+        ObjectNode malformed = MAPPER.createObjectNode().put("KeyId", keyId).put("Policy", "{\"Version\":\"2012-10-17\"}");
+        KmsException bad = assertThrows(KmsException.class, () -> api.call(ROOT, "CreateKey", malformed));
+        assertEquals(ErrorCode.MALFORMED_POLICY_DOCUMENT, bad.code());
+        String ghost = readOnly.replace("\"111122223333\"", "\"arn:aws:iam::111122223333:user/ghost\"");
+        ObjectNode unknownPrincipal = MAPPER.createObjectNode().put("Policy", ghost).put("BypassPolicyLockoutSafetyCheck", true);
+        KmsException invalid = assertThrows(KmsException.class, () -> api.call(ROOT, "CreateKey", unknownPrincipal));
+        assertEquals(ErrorCode.MALFORMED_POLICY_DOCUMENT, invalid.code());
+        assertTrue(invalid.getMessage().contains("user/ghost"), invalid.getMessage());
+    }
+
+    @Test
     void operations_listsEveryWireName() {
-        assertEquals(26, KmsJsonApi.operations().size());
+        assertEquals(29, KmsJsonApi.operations().size());
         assertTrue(KmsJsonApi.operations().containsAll(List.of("CreateKey", "Encrypt", "ListKeyRotations", "GenerateRandom")));
     }
 
@@ -467,7 +507,7 @@ class KmsJsonApiTest {
 
     @Test
     void call_withNullBody_treatsItAsEmpty() {
-        assertFalse(api.call("ListKeys", null).get("Truncated").asBoolean());
+        assertFalse(api.call(ROOT, "ListKeys", null).get("Truncated").asBoolean());
     }
 
     @Test
@@ -484,7 +524,7 @@ class KmsJsonApiTest {
     }
 
     KmsException assertError(ErrorCode code, String operation, String json) {
-        KmsException e = assertThrows(KmsException.class, () -> api.call(operation, MAPPER.readTree(json)));
+        KmsException e = assertThrows(KmsException.class, () -> api.call(ROOT, operation, MAPPER.readTree(json)));
         assertEquals(code, e.code(), e.getMessage());
         return e;
     }

@@ -3,7 +3,10 @@ package dev.kms.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.fake.FakePrincipalDirectory;
 import dev.kms.core.fake.InMemoryHsm;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.fake.InMemoryMetadataStore;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.service.Kms;
@@ -19,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every malformed request fails with a ValidationException that names the member, in AWS's camelCase. */
 class KmsJsonApiValidationTest {
+    private static final RequestContext ROOT = RequestContext.direct(Principal.root("aws", "111122223333"), null, null);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String PLAINTEXT = "aGVsbG8="; // "hello"
 
@@ -28,14 +32,15 @@ class KmsJsonApiValidationTest {
     @BeforeEach
     void setUp() {
         api = new KmsJsonApi(Kms.create(new Deployment("aws", "us-east-1", "111122223333"), new InMemoryHsm(),
-                new InMemoryMetadataStore(), Clock.systemUTC()));
-        keyId = api.call("CreateKey", null).get("KeyMetadata").get("KeyId").asText();
+                new InMemoryMetadataStore(), new JsonPolicyParser(), new FakePrincipalDirectory("111122223333"),
+                Clock.systemUTC()));
+        keyId = api.call(ROOT, "CreateKey", null).get("KeyMetadata").get("KeyId").asText();
     }
 
     /** Substitutes {@code KEY} with the test key's id, calls, and checks the error names {@code field}. */
     private KmsException assertValidation(String field, String operation, String json) {
         KmsException e = assertThrows(KmsException.class,
-                () -> api.call(operation, MAPPER.readTree(json.replace("KEY", keyId))));
+                () -> api.call(ROOT, operation, MAPPER.readTree(json.replace("KEY", keyId))));
         assertEquals(ErrorCode.VALIDATION, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("'" + field + "'"), e.getMessage());
         assertTrue(e.getMessage().startsWith("1 validation error detected: "), e.getMessage());
@@ -141,7 +146,7 @@ class KmsJsonApiValidationTest {
 
     @Test
     void call_withNonObjectBody_failsValidation() {
-        KmsException e = assertThrows(KmsException.class, () -> api.call("ListKeys", MAPPER.readTree("[]")));
+        KmsException e = assertThrows(KmsException.class, () -> api.call(ROOT, "ListKeys", MAPPER.readTree("[]")));
         assertEquals(ErrorCode.VALIDATION, e.code());
     }
 

@@ -10,6 +10,10 @@ import dev.kms.core.model.MaterialId;
 import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.CreateKeyRequest;
 import dev.kms.core.service.DataKeySpec;
+import dev.kms.api.JsonPolicyParser;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
+import dev.kms.core.service.AccountRootsDirectory;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.Plaintext;
 import dev.kms.pkcs11.Pkcs11Config;
@@ -50,6 +54,8 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
  */
 public final class KmsBench {
     static final Deployment DEPLOYMENT = new Deployment("aws", "us-east-1", "111122223333");
+    /** The benchmark calls as the account root, as the local operator does. */
+    static final RequestContext OPERATOR = RequestContext.direct(Principal.root("aws", "111122223333"), null, "kms-bench");
     /** How long the hot path trusts cached key metadata; the benchmark never changes a key, so any TTL fits. */
     static final Duration METADATA_TTL = Duration.ofMinutes(5);
     private static final int TAG_BITS = 128;
@@ -95,7 +101,8 @@ public final class KmsBench {
         try (Pkcs11Hsm hsm = Pkcs11Hsm.open(config, userPin.clone());
              SqliteMetadataStore sqlite = SqliteMetadataStore.open(options.dir().resolve("kms.db"));
              RawToken raw = RawToken.open(LIBRARY, label, userPin.clone(), maxThreads)) {
-            Kms kms = Kms.create(DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, METADATA_TTL), Clock.systemUTC());
+            Kms kms = Kms.create(DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, METADATA_TTL), new JsonPolicyParser(),
+                    new AccountRootsDirectory(DEPLOYMENT.accountId()), Clock.systemUTC());
             KmsBench bench = new KmsBench(options, System.out, System.err, kms, raw, hsm, label, userPin);
             bench.describeRun(config);
             List<KmsKey> keys = bench.createKeys(BenchOptions.BASELINE_KEYS);
@@ -156,20 +163,20 @@ public final class KmsBench {
             byte[] data = randomBytes(size);
             pairs.add(new Pair("Encrypt", size, "raw C_Encrypt (GCM)",
                     t -> raw.session(t).encryptSingle(gcm(freshIv(ivs[t]), aad), handle, data),
-                    t -> kms.crypto().encrypt(keyId, data, Map.of(), null)));
+                    t -> kms.crypto().encrypt(OPERATOR, keyId, data, Map.of(), null)));
         }
         for (int size : new int[] {64, 4096}) {
             byte[] data = randomBytes(size);
             byte[] iv = freshIv(ivs[0]);
             byte[] rawCiphertext = raw.session(0).encryptSingle(gcm(iv, aad), handle, data);
-            byte[] blob = kms.crypto().encrypt(keyId, data, Map.of(), null).ciphertextBlob();
+            byte[] blob = kms.crypto().encrypt(OPERATOR, keyId, data, Map.of(), null).ciphertextBlob();
             requireEqual(data, raw.session(0).decryptSingle(gcm(iv, aad), handle, rawCiphertext), "raw round trip");
-            try (Plaintext opened = kms.crypto().decrypt(blob, Map.of(), null, null).plaintext()) {
+            try (Plaintext opened = kms.crypto().decrypt(OPERATOR, blob, Map.of(), null, null).plaintext()) {
                 requireEqual(data, opened.bytes(), "service round trip");
             }
             pairs.add(new Pair("Decrypt", size, "raw C_Decrypt (GCM)",
                     t -> raw.session(t).decryptSingle(gcm(iv, aad), handle, rawCiphertext),
-                    t -> kms.crypto().decrypt(blob, Map.of(), null, null).plaintext().destroy()));
+                    t -> kms.crypto().decrypt(OPERATOR, blob, Map.of(), null, null).plaintext().destroy()));
         }
         int dataKeyBytes = DataKeySpec.AES_256.bytes();
         pairs.add(new Pair("GenerateDataKey AES_256", dataKeyBytes, "raw C_GenerateRandom+C_Encrypt",
@@ -179,7 +186,7 @@ public final class KmsBench {
                     session.encryptSingle(gcm(freshIv(ivs[t]), aad), handle, dataKey);
                     Arrays.fill(dataKey, (byte) 0);
                 },
-                t -> kms.crypto().generateDataKey(keyId, Map.of(), DataKeySpec.AES_256, null, true).plaintext().destroy()));
+                t -> kms.crypto().generateDataKey(OPERATOR, keyId, Map.of(), DataKeySpec.AES_256, null, true).plaintext().destroy()));
         return pairs;
     }
 
@@ -257,7 +264,7 @@ public final class KmsBench {
     }
 
     private Op serviceEncrypt(KmsKey key, byte[] data) {
-        return t -> kms.crypto().encrypt(key.keyId(), data, Map.of(), null);
+        return t -> kms.crypto().encrypt(OPERATOR, key.keyId(), data, Map.of(), null);
     }
 
     /** Raw C_Encrypt with the key's handle (found once, here) and the AAD the service would use. */
@@ -293,7 +300,7 @@ public final class KmsBench {
             for (int w = 0; w < options.createThreads(); w++) {
                 workers.add(pool.submit(() -> {
                     while (next.getAndIncrement() < count && System.nanoTime() < deadline) {
-                        created.add(kms.keys().createKey(CreateKeyRequest.defaults()));
+                        created.add(kms.keys().createKey(OPERATOR, CreateKeyRequest.defaults()));
                         int done = created.size();
                         if (done % 1000 == 0) {
                             long now = System.nanoTime();
@@ -335,9 +342,10 @@ public final class KmsBench {
      */
     private double coldFirstEncryptMicros(KmsKey key, SqliteMetadataStore sqlite) {
         try (Pkcs11Hsm fresh = Pkcs11Hsm.open(Pkcs11Config.byLabel(LIBRARY, tokenLabel), userPin.clone())) {
-            Kms cold = Kms.create(DEPLOYMENT, fresh, new CachingMetadataStore(sqlite, METADATA_TTL), Clock.systemUTC());
+            Kms cold = Kms.create(DEPLOYMENT, fresh, new CachingMetadataStore(sqlite, METADATA_TTL), new JsonPolicyParser(),
+                    new AccountRootsDirectory(DEPLOYMENT.accountId()), Clock.systemUTC());
             long started = System.nanoTime();
-            cold.crypto().encrypt(key.keyId(), new byte[64], Map.of(), null);
+            cold.crypto().encrypt(OPERATOR, key.keyId(), new byte[64], Map.of(), null);
             return (System.nanoTime() - started) / 1e3;
         }
     }

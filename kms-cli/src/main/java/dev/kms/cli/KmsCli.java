@@ -91,7 +91,7 @@ public final class KmsCli {
 
     /** Calls one operation with an AWS JSON request and prints the response. */
     int call(String operation, ObjectNode request) {
-        return print(withSession(session -> session.api().call(operation, request)));
+        return print(withSession(session -> session.call(operation, request)));
     }
 
     /**
@@ -119,7 +119,7 @@ public final class KmsCli {
                 if (marker != null) {
                     page.put("Marker", marker);
                 }
-                ObjectNode response = session.api().call(operation, page);
+                ObjectNode response = session.call(operation, page);
                 JsonNode pageItems = response.path(resultKey);
                 items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
                 remaining -= pageItems.size();

@@ -1,7 +1,14 @@
 package dev.kms.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.JsonPolicyParser;
 import dev.kms.api.KmsJsonApi;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.Deployment;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.service.AccountRootsDirectory;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.MaintenanceService.MaintenanceReport;
 import dev.kms.pkcs11.Pkcs11Hsm;
@@ -25,12 +32,14 @@ final class KmsSession implements AutoCloseable {
     private final SqliteMetadataStore store;
     private final Kms kms;
     private final KmsJsonApi api;
+    private final RequestContext operator;
 
-    private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, Kms kms) {
+    private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, Kms kms, RequestContext operator) {
         this.hsm = hsm;
         this.store = store;
         this.kms = kms;
         this.api = new KmsJsonApi(kms);
+        this.operator = operator;
     }
 
     /**
@@ -63,7 +72,12 @@ final class KmsSession implements AutoCloseable {
             hsm.close();
             throw e;
         }
-        KmsSession session = new KmsSession(hsm, store, Kms.create(config.deployment(), hsm, store, Clock.systemUTC()));
+        Deployment deployment = config.deployment();
+        Kms kms = Kms.create(deployment, hsm, store, new JsonPolicyParser(), new AccountRootsDirectory(deployment.accountId()),
+                Clock.systemUTC());
+        RequestContext operator = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
+                null, "kms-cli");
+        KmsSession session = new KmsSession(hsm, store, kms, operator);
         try {
             MaintenanceReport report = session.kms.maintenance().runDue();
             if (!report.rotatedKeyIds().isEmpty() || !report.deletedKeyIds().isEmpty()) {
@@ -84,8 +98,13 @@ final class KmsSession implements AutoCloseable {
         return hsm;
     }
 
-    KmsJsonApi api() {
-        return api;
+    /** Runs one AWS KMS operation as the local operator, the root of the configured account. */
+    ObjectNode call(String operation, JsonNode request) {
+        return api.call(operator, operation, request);
+    }
+
+    RequestContext operator() {
+        return operator;
     }
 
     @Override

@@ -36,7 +36,7 @@ import java.util.Set;
 final class MetadataSql {
     private static final String KEY_COLUMNS = "key_id, account_id, description, creation_date, state, key_spec, "
             + "key_usage, origin, key_manager, deletion_date, pending_window_days, rotation_enabled, "
-            + "rotation_period_days, next_rotation, version";
+            + "rotation_period_days, next_rotation, policy, version";
     private static final String ALIAS_COLUMNS = "account_id, alias_name, target_key_id, creation_date, last_updated";
 
     private MetadataSql() {
@@ -47,7 +47,7 @@ final class MetadataSql {
             throw new KmsException(ErrorCode.ALREADY_EXISTS, "Key '" + key.keyId() + "' already exists");
         }
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, key.keyId());
             s.setString(2, key.accountId());
             s.setString(3, key.description());
@@ -62,7 +62,8 @@ final class MetadataSql {
             s.setBoolean(12, key.rotation().enabled());
             s.setInt(13, key.rotation().periodInDays());
             setInstant(s, 14, key.rotation().nextRotation());
-            s.setLong(15, key.version());
+            s.setString(15, key.policy());
+            s.setLong(16, key.version());
             s.executeUpdate();
         }
         insertMaterials(c, key.keyId(), key.materials(), 0);
@@ -88,7 +89,7 @@ final class MetadataSql {
         long newVersion = key.version() + 1;
         try (PreparedStatement s = c.prepareStatement("UPDATE keys SET description = ?, state = ?, "
                 + "deletion_date = ?, pending_window_days = ?, rotation_enabled = ?, rotation_period_days = ?, "
-                + "next_rotation = ?, version = ? WHERE key_id = ? AND version = ?")) {
+                + "next_rotation = ?, policy = ?, version = ? WHERE key_id = ? AND version = ?")) {
             s.setString(1, key.description());
             s.setString(2, key.state().name());
             setInstant(s, 3, key.deletionDate());
@@ -96,9 +97,10 @@ final class MetadataSql {
             s.setBoolean(5, key.rotation().enabled());
             s.setInt(6, key.rotation().periodInDays());
             setInstant(s, 7, key.rotation().nextRotation());
-            s.setLong(8, newVersion);
-            s.setString(9, key.keyId());
-            s.setLong(10, key.version());
+            s.setString(8, key.policy());
+            s.setLong(9, newVersion);
+            s.setString(10, key.keyId());
+            s.setLong(11, key.version());
             if (s.executeUpdate() == 0) {
                 if (keyExists(c, key.keyId())) {
                     throw new ConcurrentModificationException(
@@ -272,7 +274,8 @@ final class MetadataSql {
     /** The columns of one keys row; a {@link KmsKey} needs its materials too, which live in another table. */
     private record KeyRow(String keyId, String accountId, String description, Instant creationDate, KeyState state,
                           KeySpec keySpec, KeyUsage keyUsage, Origin origin, KeyManager keyManager,
-                          Instant deletionDate, Integer pendingWindowInDays, RotationSchedule rotation, long version) {
+                          Instant deletionDate, Integer pendingWindowInDays, RotationSchedule rotation, String policy,
+                          long version) {
 
         static KeyRow read(ResultSet rs) throws SQLException {
             return new KeyRow(
@@ -289,12 +292,13 @@ final class MetadataSql {
                     getInteger(rs, "pending_window_days"),
                     new RotationSchedule(rs.getBoolean("rotation_enabled"), rs.getInt("rotation_period_days"),
                             getInstant(rs, "next_rotation")),
+                    rs.getString("policy"),
                     rs.getLong("version"));
         }
 
         KmsKey toKey(List<KeyMaterial> materials, Map<String, String> tags) {
             return new KmsKey(keyId, accountId, description, creationDate, state, keySpec, keyUsage, origin,
-                    keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, version);
+                    keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, policy, version);
         }
     }
 

@@ -53,7 +53,7 @@ class SqliteMetadataStoreTest {
     private static KmsKey key(String keyId) {
         return new KmsKey(keyId, ACCOUNT, "a key", T0, KeyState.Enabled, KeySpec.SYMMETRIC_DEFAULT,
                 KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS, KeyManager.CUSTOMER, null, null, RotationSchedule.off(),
-                List.of(new KeyMaterial(MaterialId.random(), T0, null)), Map.of("team", "payments"), 0);
+                List.of(new KeyMaterial(MaterialId.random(), T0, null)), Map.of("team", "payments"), null, 0);
     }
 
     private Connection jdbc() throws SQLException {
@@ -73,7 +73,7 @@ class SqliteMetadataStoreTest {
     }
 
     @Test
-    void reopen_keepsDataAndRunsMigrationsOnce() throws SQLException {
+    void reopen_keepsDataAndRunsMigrationsOnce() throws Exception {
         KmsKey key = key("k1");
         Alias alias = new Alias(ACCOUNT, "alias/payments", "k1", T0, T0);
         try (SqliteMetadataStore store = SqliteMetadataStore.open(file())) {
@@ -87,7 +87,7 @@ class SqliteMetadataStoreTest {
         try (SqliteMetadataStore ignored = SqliteMetadataStore.open(file())) {
             // a third open must not apply anything again either
         }
-        assertEquals(List.of("1"), appliedMigrations(file()));
+        assertEquals(shippedMigrations(), appliedMigrations(file()));
     }
 
     private static List<String> appliedMigrations(Path db) throws SQLException {
@@ -126,7 +126,7 @@ class SqliteMetadataStoreTest {
             } finally {
                 pool.shutdownNow();
             }
-            assertEquals(List.of("1"), appliedMigrations(fresh));
+            assertEquals(shippedMigrations(), appliedMigrations(fresh));
         }
     }
 
@@ -229,5 +229,15 @@ class SqliteMetadataStoreTest {
         store.close();
         assertThrows(IllegalStateException.class, () -> store.findKey("k1"));
         assertThrows(IllegalStateException.class, () -> store.insertKey(key("k1")));
+    }
+
+    /** The versions of the migration scripts this build ships, in order: each must be applied exactly once. */
+    private static List<String> shippedMigrations() throws Exception {
+        try (var files = java.nio.file.Files.list(Path.of(SqliteMetadataStore.class.getResource("/db/migration").toURI()))) {
+            return files.map(f -> f.getFileName().toString())
+                    .map(name -> name.substring(1, name.indexOf("__")))
+                    .sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        }
     }
 }

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 /**
  * A logical key: its metadata and its materials, oldest first; the last material is the current one.
  * Immutable; changes produce a copy. {@code version} supports optimistic concurrency in the store.
+ * {@code policy} is the key policy document; null for keys stored before key policies existed, which
+ * have the default key policy.
  */
 public record KmsKey(
         String keyId,
@@ -24,6 +26,7 @@ public record KmsKey(
         RotationSchedule rotation,
         List<KeyMaterial> materials,
         Map<String, String> tags,
+        String policy,
         long version) {
 
     public KmsKey {
@@ -53,31 +56,36 @@ public record KmsKey(
 
     public KmsKey withDescription(String newDescription) {
         return new KmsKey(keyId, accountId, newDescription, creationDate, state, keySpec, keyUsage, origin,
-                keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, version);
+                keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, policy, version);
     }
 
     public KmsKey withState(KeyState newState, Instant newDeletionDate, Integer newPendingWindow) {
         return new KmsKey(keyId, accountId, description, creationDate, newState, keySpec, keyUsage, origin,
-                keyManager, newDeletionDate, newPendingWindow, rotation, materials, tags, version);
+                keyManager, newDeletionDate, newPendingWindow, rotation, materials, tags, policy, version);
     }
 
     public KmsKey withRotation(RotationSchedule newRotation) {
         return new KmsKey(keyId, accountId, description, creationDate, state, keySpec, keyUsage, origin,
-                keyManager, deletionDate, pendingWindowInDays, newRotation, materials, tags, version);
+                keyManager, deletionDate, pendingWindowInDays, newRotation, materials, tags, policy, version);
     }
 
     public KmsKey withMaterials(List<KeyMaterial> newMaterials) {
         return new KmsKey(keyId, accountId, description, creationDate, state, keySpec, keyUsage, origin,
-                keyManager, deletionDate, pendingWindowInDays, rotation, newMaterials, tags, version);
+                keyManager, deletionDate, pendingWindowInDays, rotation, newMaterials, tags, policy, version);
     }
 
     public KmsKey withTags(Map<String, String> newTags) {
         return new KmsKey(keyId, accountId, description, creationDate, state, keySpec, keyUsage, origin,
-                keyManager, deletionDate, pendingWindowInDays, rotation, materials, newTags, version);
+                keyManager, deletionDate, pendingWindowInDays, rotation, materials, newTags, policy, version);
+    }
+
+    public KmsKey withPolicy(String newPolicy) {
+        return new KmsKey(keyId, accountId, description, creationDate, state, keySpec, keyUsage, origin,
+                keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, newPolicy, version);
     }
 
     public KmsKey withVersion(long newVersion) {
         return new KmsKey(keyId, accountId, description, creationDate, state, keySpec, keyUsage, origin,
-                keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, newVersion);
+                keyManager, deletionDate, pendingWindowInDays, rotation, materials, tags, policy, newVersion);
     }
 }

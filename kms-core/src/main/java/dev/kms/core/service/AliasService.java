@@ -2,6 +2,7 @@ package dev.kms.core.service;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
@@ -14,7 +15,6 @@ import java.util.regex.Pattern;
 
 /** CreateAlias, UpdateAlias, DeleteAlias and ListAliases. */
 public final class AliasService {
-    static final String RESERVED_PREFIX = "alias/aws/";
     private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]+");
     private static final int MAX_ALIAS_LENGTH = 256;
 
@@ -26,21 +26,21 @@ public final class AliasService {
         this.clock = clock;
     }
 
-    public Alias createAlias(String aliasName, String targetKeyRef) {
+    public Alias createAlias(RequestContext ctx, String aliasName, String targetKeyRef) {
         requireCustomerAliasName(aliasName);
-        KmsKey target = usableTarget(targetKeyRef);
+        KmsKey target = usableTarget(ctx, targetKeyRef, "kms:CreateAlias");
         Instant now = now();
-        Alias alias = new Alias(keys.deployment().accountId(), aliasName, target.keyId(), now, now);
+        Alias alias = new Alias(ctx.principal().accountId(), aliasName, target.keyId(), now, now);
         keys.store().insertAlias(alias);
         return alias;
     }
 
-    public Alias updateAlias(String aliasName, String targetKeyRef) {
+    public Alias updateAlias(RequestContext ctx, String aliasName, String targetKeyRef) {
         requireCustomerAliasName(aliasName);
-        Alias existing = find(aliasName);
-        KmsKey target = usableTarget(targetKeyRef);
-        KmsKey current = keys.store().findKey(existing.targetKeyId()).orElse(null);
-        if (current != null && (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage())) {
+        Alias existing = find(ctx, aliasName);
+        KmsKey current = keys.resolveAuthorized(ctx, existing.targetKeyId(), "kms:UpdateAlias");
+        KmsKey target = usableTarget(ctx, targetKeyRef, "kms:UpdateAlias");
+        if (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage()) {
             throw KmsException.validation("targetKeyId",
                     "the new target must have the same key spec and key usage as the current one");
         }
@@ -49,17 +49,20 @@ public final class AliasService {
         return updated;
     }
 
-    public void deleteAlias(String aliasName) {
+    public void deleteAlias(RequestContext ctx, String aliasName) {
         requireCustomerAliasName(aliasName);
-        find(aliasName);
-        keys.store().deleteAlias(keys.deployment().accountId(), aliasName);
+        Alias existing = find(ctx, aliasName);
+        keys.resolveAuthorized(ctx, existing.targetKeyId(), "kms:DeleteAlias");
+        keys.store().deleteAlias(existing.accountId(), aliasName);
     }
 
     /** Aliases of the account, or of one key when {@code keyRef} is given. */
-    public Page<Alias> listAliases(String keyRef, Integer limit, String marker) {
+    public Page<Alias> listAliases(RequestContext ctx, String keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 50, 100);
-        String keyId = keyRef == null ? null : keys.resolveKeyOnly(keyRef, "keyId").keyId();
-        List<Alias> fetched = keys.store().listAliases(keys.deployment().accountId(), keyId, Paging.position(marker), max + 1);
+        String after = Paging.position(marker);
+        keys.authorizer().authorizeAccountAction(ctx, "kms:ListAliases");
+        String keyId = keyRef == null ? null : keys.resolveKeyOnly(ctx, keyRef, "keyId", "kms:ListAliases").keyId();
+        List<Alias> fetched = keys.store().listAliases(ctx.principal().accountId(), keyId, after, max + 1);
         return Paging.page(fetched, max, Alias::aliasName);
     }
 
@@ -67,14 +70,20 @@ public final class AliasService {
         return keys.deployment().aliasArn(alias);
     }
 
-    private Alias find(String aliasName) {
-        return keys.store().findAlias(keys.deployment().accountId(), aliasName)
-                .orElseThrow(() -> new KmsException(ErrorCode.NOT_FOUND,
-                        "Alias " + keys.deployment().arnPrefix(keys.deployment().accountId()) + aliasName + " is not found."));
+    private Alias find(RequestContext ctx, String aliasName) {
+        String account = ctx.principal().accountId();
+        return keys.store().findAlias(account, aliasName).orElseThrow(() -> new KmsException(ErrorCode.NOT_FOUND,
+                "Alias " + keys.deployment().arnPrefix(account) + aliasName + " is not found."));
     }
 
-    private KmsKey usableTarget(String targetKeyRef) {
-        KmsKey target = keys.resolveKeyOnly(targetKeyRef, "targetKeyId");
+    /** An alias may point only at a customer-managed key of the caller's own account that is not pending deletion. */
+    private KmsKey usableTarget(RequestContext ctx, String targetKeyRef, String action) {
+        KmsKey target = keys.resolveKeyOnly(ctx, targetKeyRef, "targetKeyId", action);
+        if (!target.accountId().equals(ctx.principal().accountId())) {
+            throw KmsException.validation("targetKeyId", "the alias and its key must be in the same account");
+        }
+        keys.authorizer().authorize(ctx, action, target, dev.kms.core.policy.ConditionKeys.builder());
+        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "point an alias at");
         target.state().requireNotPendingDeletion(keys.arn(target));
         return target;
     }
@@ -87,7 +96,7 @@ public final class AliasService {
             throw new KmsException(ErrorCode.INVALID_ALIAS_NAME, "Alias name " + aliasName
                     + " is not valid: it must start with alias/ followed by letters, digits, /, _ or -.");
         }
-        if (aliasName.startsWith(RESERVED_PREFIX)) {
+        if (aliasName.startsWith(ServiceManagedKeys.RESERVED_PREFIX)) {
             throw new KmsException(ErrorCode.INVALID_ALIAS_NAME,
                     "Alias name " + aliasName + " is not valid: the prefix alias/aws/ is reserved for AWS managed keys.");
         }

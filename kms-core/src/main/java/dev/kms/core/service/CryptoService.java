@@ -4,9 +4,11 @@ import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.service.CryptoResults.DataKey;
 import dev.kms.core.service.CryptoResults.Decrypted;
@@ -30,30 +32,34 @@ public final class CryptoService {
         this.hsm = hsm;
     }
 
-    public Encrypted encrypt(String keyRef, byte[] plaintext, Map<String, String> context, String algorithm) {
+    public Encrypted encrypt(RequestContext caller, String keyRef, byte[] plaintext, Map<String, String> context,
+                             String algorithm) {
         if (plaintext == null || plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
             throw KmsException.validation("plaintext", "Member must have length between 1 and " + MAX_PLAINTEXT);
         }
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
-        KmsKey key = keys.resolve(keyRef);
+        KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", "kms:Encrypt", conditions(ctx));
         String alg = requireAlgorithm(key, algorithm);
         return new Encrypted(keys.arn(key), seal(key, plaintext, ctx), alg);
     }
 
-    public Decrypted decrypt(byte[] ciphertextBlob, Map<String, String> context, String keyRef, String algorithm) {
+    public Decrypted decrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> context, String keyRef,
+                             String algorithm) {
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
-        Opened opened = open(ciphertextBlob, ctx, keyRef, algorithm, "keyId");
+        Opened opened = open(caller, "kms:Decrypt", ciphertextBlob, ctx, keyRef, algorithm, "keyId");
         return new Decrypted(keys.arn(opened.key()), new Plaintext(opened.plaintext()), opened.algorithm());
     }
 
-    public ReEncrypted reEncrypt(byte[] ciphertextBlob, Map<String, String> sourceContext, String sourceKeyRef,
-                                 String destinationKeyRef, Map<String, String> destinationContext,
+    public ReEncrypted reEncrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> sourceContext,
+                                 String sourceKeyRef, String destinationKeyRef, Map<String, String> destinationContext,
                                  String sourceAlgorithm, String destinationAlgorithm) {
         EncryptionContext sourceCtx = EncryptionContext.of(sourceContext, "sourceEncryptionContext");
         EncryptionContext destinationCtx = EncryptionContext.of(destinationContext, "destinationEncryptionContext");
-        KmsKey destination = keys.resolve(destinationKeyRef, "destinationKeyId");
+        KmsKey destination = keys.resolveAuthorized(caller, destinationKeyRef, "destinationKeyId", "kms:ReEncryptTo",
+                conditions(destinationCtx));
         String destinationAlg = requireAlgorithm(destination, destinationAlgorithm);
-        Opened opened = open(ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm, "sourceKeyId");
+        Opened opened = open(caller, "kms:ReEncryptFrom", ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm,
+                "sourceKeyId");
         try (Plaintext plaintext = new Plaintext(opened.plaintext())) {
             byte[] blob = seal(destination, plaintext.bytes(), destinationCtx);
             return new ReEncrypted(keys.arn(opened.key()), keys.arn(destination), blob, opened.algorithm(), destinationAlg);
@@ -61,11 +67,12 @@ public final class CryptoService {
     }
 
     /** GenerateDataKey when {@code withPlaintext}, else GenerateDataKeyWithoutPlaintext. */
-    public DataKey generateDataKey(String keyRef, Map<String, String> context, DataKeySpec keySpec,
-                                   Integer numberOfBytes, boolean withPlaintext) {
+    public DataKey generateDataKey(RequestContext caller, String keyRef, Map<String, String> context,
+                                   DataKeySpec keySpec, Integer numberOfBytes, boolean withPlaintext) {
         int length = dataKeyLength(keySpec, numberOfBytes);
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
-        KmsKey key = keys.resolve(keyRef);
+        String action = withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
+        KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", action, conditions(ctx));
         requireAlgorithm(key, null);
         Plaintext dataKey = new Plaintext(hsm.generateRandom(length));
         try {
@@ -81,10 +88,11 @@ public final class CryptoService {
         }
     }
 
-    public Plaintext generateRandom(Integer numberOfBytes) {
+    public Plaintext generateRandom(RequestContext caller, Integer numberOfBytes) {
         if (numberOfBytes == null || numberOfBytes < 1 || numberOfBytes > MAX_RANDOM_BYTES) {
             throw KmsException.validation("numberOfBytes", "Member must have value between 1 and " + MAX_RANDOM_BYTES);
         }
+        keys.authorizer().authorizeAccountAction(caller, "kms:GenerateRandom");
         return new Plaintext(hsm.generateRandom(numberOfBytes));
     }
 
@@ -99,19 +107,31 @@ public final class CryptoService {
     }
 
     /**
-     * Opens a blob: the key is resolved from the blob itself, so KeyId is optional; a blob from
-     * another region or account, or naming an unknown key or material, fails exactly like a tampered one.
+     * Opens a blob: the key is resolved from the blob itself, so KeyId is optional, and the caller is
+     * authorized against that key. A blob from another region, or naming an unknown key or material,
+     * fails exactly like a tampered one (docs/ciphertext-format.md, "Decryption and errors").
      */
-    private Opened open(byte[] blob, EncryptionContext ctx, String keyRef, String algorithm, String keyField) {
+    private Opened open(RequestContext caller, String action, byte[] blob, EncryptionContext ctx, String keyRef,
+                        String algorithm, String keyField) {
         if (blob == null || blob.length < 1 || blob.length > CiphertextBlob.MAX_LENGTH) {
             throw KmsException.validation("ciphertextBlob", "Member must have length between 1 and " + CiphertextBlob.MAX_LENGTH);
         }
         CiphertextBlob parsed = CiphertextBlob.decode(blob);
-        if (!parsed.region().equals(keys.deployment().region()) || !parsed.accountId().equals(keys.deployment().accountId())) {
+        if (!parsed.region().equals(keys.deployment().region())) {
             throw CiphertextBlob.invalid();
         }
-        KmsKey key = keys.store().findKey(parsed.keyId().toString()).orElseThrow(CiphertextBlob::invalid);
-        if (keyRef != null && !keys.resolve(keyRef, keyField).keyId().equals(key.keyId())) {
+        KmsKey key = keys.store().findKey(parsed.keyId().toString())
+                .filter(k -> k.accountId().equals(parsed.accountId()))
+                .orElseThrow(CiphertextBlob::invalid);
+        ConditionKeys.Builder conditions = conditions(ctx);
+        if (keyRef != null) {
+            String alias = KeyRepository.requestAlias(keyRef);
+            if (alias != null) {
+                conditions.put(ConditionKeys.REQUEST_ALIAS, alias);
+            }
+        }
+        keys.authorizer().authorize(caller, action, key, conditions);
+        if (keyRef != null && !keys.resolve(caller, keyRef, keyField, action).keyId().equals(key.keyId())) {
             throw new KmsException(ErrorCode.INCORRECT_KEY,
                     "The key ID in the request does not identify the key that encrypted the ciphertext.");
         }
@@ -128,6 +148,10 @@ public final class CryptoService {
             // The HSM's own wording would tell a failed tag apart from the checks above.
             throw e.code() == ErrorCode.INVALID_CIPHERTEXT ? CiphertextBlob.invalid() : e;
         }
+    }
+
+    private static ConditionKeys.Builder conditions(EncryptionContext ctx) {
+        return ConditionKeys.builder().encryptionContext(ctx.asMap());
     }
 
     private static String requireAlgorithm(KmsKey key, String algorithm) {

@@ -2,19 +2,25 @@ package dev.kms.core.service;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.port.MetadataStore;
 
 import java.util.ConcurrentModificationException;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Finds keys by any of the identifiers AWS KMS accepts (key id, key ARN, alias name, alias ARN) and
- * applies changes to them with optimistic concurrency.
+ * applies changes to them with optimistic concurrency. Ids and alias names are looked up in the caller's
+ * account; another account's key can only be named by ARN, and when it does not exist the caller gets
+ * the same AccessDeniedException a policy would give, so it learns nothing about the other account.
  */
 final class KeyRepository {
     private static final int MAX_KEY_ID_LENGTH = 2048;
@@ -23,10 +29,14 @@ final class KeyRepository {
 
     private final Deployment deployment;
     private final MetadataStore store;
+    private final KeyAuthorizer authorizer;
+    private final ServiceManagedKeys serviceManaged;
 
-    KeyRepository(Deployment deployment, MetadataStore store) {
+    KeyRepository(Deployment deployment, MetadataStore store, KeyAuthorizer authorizer, ServiceManagedKeys serviceManaged) {
         this.deployment = deployment;
         this.store = store;
+        this.authorizer = authorizer;
+        this.serviceManaged = serviceManaged;
     }
 
     Deployment deployment() {
@@ -37,62 +47,98 @@ final class KeyRepository {
         return store;
     }
 
+    KeyAuthorizer authorizer() {
+        return authorizer;
+    }
+
     String arn(KmsKey key) {
         return deployment.keyArn(key);
     }
 
-    /** Resolves a KeyId parameter to a key of the caller's account, or throws NotFoundException. */
-    KmsKey resolve(String keyRef) {
-        return resolve(keyRef, "keyId");
-    }
-
-    KmsKey resolve(String keyRef, String field) {
+    /**
+     * Resolves a KeyId parameter for {@code action}; NotFoundException for a missing key of the caller's
+     * own account. Authorization is the caller's next step, with the operation's condition keys.
+     */
+    KmsKey resolve(RequestContext ctx, String keyRef, String field, String action) {
         requireKeyRef(keyRef, field);
-        String account = deployment.accountId();
+        String account = ctx.principal().accountId();
         String resource = keyRef;
         if (keyRef.startsWith("arn:")) {
-            var m = ARN.matcher(keyRef);
+            Matcher m = ARN.matcher(keyRef);
             if (!m.matches()) {
                 throw new KmsException(ErrorCode.INVALID_ARN, "Invalid arn " + keyRef);
             }
-            if (!m.group(1).equals(deployment.partition()) || !m.group(2).equals(deployment.region())
-                    || !m.group(3).equals(account)) {
+            if (!m.group(1).equals(deployment.partition()) || !m.group(2).equals(deployment.region())) {
                 throw keyNotFound(keyRef);
             }
+            account = m.group(3);
             resource = m.group(4);
         }
+        boolean foreign = !account.equals(ctx.principal().accountId());
         if (resource.startsWith("alias/")) {
             String aliasName = resource;
-            Alias alias = store.findAlias(account, aliasName).orElseThrow(() -> new KmsException(ErrorCode.NOT_FOUND,
-                    "Alias " + deployment.arnPrefix(account) + aliasName + " is not found."));
-            return findById(alias.targetKeyId(), keyRef);
+            Alias alias = store.findAlias(account, aliasName).orElse(null);
+            if (alias == null && !foreign) {
+                alias = serviceManaged.findOrCreateFor(ctx, aliasName);
+            }
+            if (alias == null) {
+                throw foreign ? authorizer.deniedUnknownKey(ctx, action, keyRef) : new KmsException(ErrorCode.NOT_FOUND,
+                        "Alias " + deployment.arnPrefix(account) + aliasName + " is not found.");
+            }
+            return find(ctx, alias.targetKeyId(), account, keyRef, action);
         }
-        String keyId = resource.startsWith("key/") && keyRef.startsWith("arn:") ? resource.substring(4) : resource;
+        String keyId = keyRef.startsWith("arn:") && resource.startsWith("key/") ? resource.substring(4) : resource;
         if (!isUuid(keyId)) {
             throw new KmsException(ErrorCode.NOT_FOUND, "Invalid keyId '" + keyRef + "'");
         }
-        return findById(keyId, keyRef);
+        return find(ctx, keyId, account, keyRef, action);
+    }
+
+    /** Resolves a KeyId parameter and authorizes {@code action} on the key with the given condition keys. */
+    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String field, String action,
+                             ConditionKeys.Builder conditions) {
+        KmsKey key = resolve(ctx, keyRef, field, action);
+        String alias = keyRef == null ? null : requestAlias(keyRef);
+        if (alias != null) {
+            conditions.put(ConditionKeys.REQUEST_ALIAS, alias);
+        }
+        authorizer.authorize(ctx, action, key, conditions);
+        return key;
+    }
+
+    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String action) {
+        return resolveAuthorized(ctx, keyRef, "keyId", action, ConditionKeys.builder());
     }
 
     /** Resolves a parameter that must name a key directly (key id or key ARN), not through an alias. */
-    KmsKey resolveKeyOnly(String keyRef, String field) {
+    KmsKey resolveKeyOnly(RequestContext ctx, String keyRef, String field, String action) {
         requireKeyRef(keyRef, field);
-        if (keyRef.startsWith("alias/") || keyRef.matches("arn:[^:]+:kms:[^:]*:[^:]*:alias/.*")) {
+        if (requestAlias(keyRef) != null) {
             throw KmsException.validation(field, "Member must be a key id or key ARN, not an alias");
         }
-        return resolve(keyRef, field);
+        return resolve(ctx, keyRef, field, action);
     }
 
-    private KmsKey findById(String keyId, String keyRef) {
-        KmsKey key = store.findKey(keyId).orElseThrow(() -> keyNotFound(keyRef));
-        if (!key.accountId().equals(deployment.accountId())) {
-            throw keyNotFound(keyRef);
+    /** The alias a KeyId parameter names (for kms:RequestAlias), or null when it names a key. */
+    static String requestAlias(String keyRef) {
+        if (keyRef.startsWith("alias/")) {
+            return keyRef;
+        }
+        int alias = keyRef.indexOf(":alias/");
+        return keyRef.startsWith("arn:") && alias > 0 ? keyRef.substring(alias + 1) : null;
+    }
+
+    private KmsKey find(RequestContext ctx, String keyId, String account, String keyRef, String action) {
+        KmsKey key = store.findKey(keyId).filter(k -> k.accountId().equals(account)).orElse(null);
+        if (key == null) {
+            throw account.equals(ctx.principal().accountId()) ? keyNotFound(keyRef)
+                    : authorizer.deniedUnknownKey(ctx, action, keyRef);
         }
         return key;
     }
 
-    private KmsException keyNotFound(String keyRef) {
-        String shown = keyRef.startsWith("arn:") ? keyRef : deployment.arnPrefix(deployment.accountId()) + "key/" + keyRef;
+    KmsException keyNotFound(String keyRef) {
+        String shown = keyRef.startsWith("arn:") ? keyRef : "key/" + keyRef;
         return new KmsException(ErrorCode.NOT_FOUND, "Key '" + shown + "' does not exist");
     }
 
@@ -130,7 +176,7 @@ final class KeyRepository {
             return false;
         }
         try {
-            return UUID.fromString(s).toString().equals(s.toLowerCase(java.util.Locale.ROOT));
+            return UUID.fromString(s).toString().equals(s.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return false;
         }

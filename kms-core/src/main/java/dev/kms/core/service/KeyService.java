@@ -2,17 +2,17 @@ package dev.kms.core.service;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.KeyManager;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
-import dev.kms.core.model.MaterialId;
 import dev.kms.core.model.Origin;
 import dev.kms.core.model.Page;
 import dev.kms.core.model.RotationSchedule;
-import dev.kms.core.port.Hsm;
+import dev.kms.core.policy.ConditionKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /** Key lifecycle use cases: create, describe, list, update, enable, disable, deletion and tags. */
 public final class KeyService {
@@ -34,11 +35,13 @@ public final class KeyService {
 
     private final KeyRepository keys;
     private final KeyMaterials materials;
+    private final KeyPolicyService policies;
     private final Clock clock;
 
-    KeyService(KeyRepository keys, KeyMaterials materials, Clock clock) {
+    KeyService(KeyRepository keys, KeyMaterials materials, KeyPolicyService policies, Clock clock) {
         this.keys = keys;
         this.materials = materials;
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -46,12 +49,12 @@ public final class KeyService {
      * Creates a key. Crash-safe order: the token object is generated first and the metadata committed
      * after, so metadata never points at missing material; a failed commit destroys the new object.
      */
-    public KmsKey createKey(CreateKeyRequest request) {
+    public KmsKey createKey(RequestContext ctx, CreateKeyRequest request) {
+        keys.authorizer().authorizeAccountAction(ctx, "kms:CreateKey");
         String description = request.description() == null ? "" : request.description();
         requireDescription(description);
         KeySpec spec = request.keySpec() == null ? KeySpec.SYMMETRIC_DEFAULT : request.keySpec();
         if (!spec.offeredToCustomers()) {
-            // HMAC_256 exists for the service's own keys; customers get it with GenerateMac/VerifyMac.
             throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "KeySpec " + spec + " is not supported by this service.");
         }
         KeyUsage usage = request.keyUsage() == null ? spec.defaultUsage() : request.keyUsage();
@@ -63,10 +66,14 @@ public final class KeyService {
 
         String keyId = UUID.randomUUID().toString();
         Instant now = now();
+        String account = ctx.principal().accountId();
+        KmsKey draft = new KmsKey(keyId, account, description, now, KeyState.Enabled, spec, usage, Origin.AWS_KMS,
+                KeyManager.CUSTOMER, null, null, RotationSchedule.off(),
+                List.of(new KeyMaterial(dev.kms.core.model.MaterialId.random(), now, null)), request.tags(), null, 1);
+        String policy = policies.checkedPolicyForNewKey(ctx, draft, request.policy(), request.bypassPolicyLockoutSafetyCheck());
+
         KeyMaterial material = materials.generate(keyId, spec, 1, null, now);
-        KmsKey key = new KmsKey(keyId, keys.deployment().accountId(), description, now, KeyState.Enabled, spec, usage,
-                Origin.AWS_KMS, KeyManager.CUSTOMER, null, null, RotationSchedule.off(), List.of(material),
-                request.tags(), 1);
+        KmsKey key = draft.withMaterials(List.of(material)).withPolicy(policy);
         try {
             keys.store().insertKey(key);
         } catch (RuntimeException e) {
@@ -77,49 +84,54 @@ public final class KeyService {
         return key;
     }
 
-    public KmsKey describeKey(String keyRef) {
-        return keys.resolve(keyRef);
+    public KmsKey describeKey(RequestContext ctx, String keyRef) {
+        return keys.resolveAuthorized(ctx, keyRef, "kms:DescribeKey");
     }
 
-    public Page<KmsKey> listKeys(Integer limit, String marker) {
+    public Page<KmsKey> listKeys(RequestContext ctx, Integer limit, String marker) {
         int max = Paging.limit(limit, 100, 1000);
-        List<KmsKey> fetched = keys.store().listKeys(keys.deployment().accountId(), Paging.position(marker), max + 1);
+        String after = Paging.position(marker);
+        keys.authorizer().authorizeAccountAction(ctx, "kms:ListKeys");
+        List<KmsKey> fetched = keys.store().listKeys(ctx.principal().accountId(), after, max + 1);
         return Paging.page(fetched, max, KmsKey::keyId);
     }
 
-    public KmsKey updateKeyDescription(String keyRef, String description) {
+    public KmsKey updateKeyDescription(RequestContext ctx, String keyRef, String description) {
         if (description == null) {
             throw KmsException.validation("description", "Member must not be null");
         }
         requireDescription(description);
-        return change(keyRef, key -> {
+        return change(ctx, keyRef, "kms:UpdateKeyDescription", "update the description of", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.withDescription(description);
         });
     }
 
-    public KmsKey enableKey(String keyRef) {
-        return change(keyRef, key -> {
+    public KmsKey enableKey(RequestContext ctx, String keyRef) {
+        return change(ctx, keyRef, "kms:EnableKey", "enable", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.state() == KeyState.Enabled ? key : key.withState(KeyState.Enabled, null, null);
         });
     }
 
-    public KmsKey disableKey(String keyRef) {
-        return change(keyRef, key -> {
+    public KmsKey disableKey(RequestContext ctx, String keyRef) {
+        return change(ctx, keyRef, "kms:DisableKey", "disable", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.state() == KeyState.Disabled ? key : key.withState(KeyState.Disabled, null, null);
         });
     }
 
-    public KmsKey scheduleKeyDeletion(String keyRef, Integer pendingWindowInDays) {
+    public KmsKey scheduleKeyDeletion(RequestContext ctx, String keyRef, Integer pendingWindowInDays) {
         int days = pendingWindowInDays == null ? MAX_PENDING_WINDOW_DAYS : pendingWindowInDays;
         if (days < MIN_PENDING_WINDOW_DAYS || days > MAX_PENDING_WINDOW_DAYS) {
             throw KmsException.validation("pendingWindowInDays",
                     "Member must have value between " + MIN_PENDING_WINDOW_DAYS + " and " + MAX_PENDING_WINDOW_DAYS);
         }
         Instant deletionDate = now().plus(Duration.ofDays(days));
-        KmsKey scheduled = change(keyRef, key -> {
+        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "keyId", "kms:ScheduleKeyDeletion", ConditionKeys.builder()
+                .put(ConditionKeys.SCHEDULE_KEY_DELETION_PENDING_WINDOW_IN_DAYS, Integer.toString(days)));
+        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "schedule the deletion of");
+        KmsKey scheduled = keys.update(target.keyId(), key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.withState(KeyState.PendingDeletion, deletionDate, days);
         });
@@ -127,8 +139,8 @@ public final class KeyService {
         return scheduled;
     }
 
-    public KmsKey cancelKeyDeletion(String keyRef) {
-        return change(keyRef, key -> {
+    public KmsKey cancelKeyDeletion(RequestContext ctx, String keyRef) {
+        return change(ctx, keyRef, "kms:CancelKeyDeletion", "cancel the deletion of", key -> {
             if (key.state() != KeyState.PendingDeletion) {
                 throw new KmsException(ErrorCode.INVALID_STATE, keys.arn(key) + " is not pending deletion.");
             }
@@ -136,12 +148,12 @@ public final class KeyService {
         });
     }
 
-    public KmsKey tagResource(String keyRef, Map<String, String> tags) {
+    public KmsKey tagResource(RequestContext ctx, String keyRef, Map<String, String> tags) {
         if (tags == null || tags.isEmpty()) {
             throw KmsException.validation("tags", "Member must have at least 1 item");
         }
         Tags.validate(tags);
-        return change(keyRef, key -> {
+        return change(ctx, keyRef, "kms:TagResource", "tag", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             Map<String, String> merged = new HashMap<>(key.tags());
             merged.putAll(tags);
@@ -150,9 +162,9 @@ public final class KeyService {
         });
     }
 
-    public KmsKey untagResource(String keyRef, List<String> tagKeys) {
+    public KmsKey untagResource(RequestContext ctx, String keyRef, List<String> tagKeys) {
         Tags.validateKeys(tagKeys);
-        return change(keyRef, key -> {
+        return change(ctx, keyRef, "kms:UntagResource", "untag", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             Map<String, String> remaining = new HashMap<>(key.tags());
             tagKeys.forEach(remaining::remove);
@@ -160,18 +172,21 @@ public final class KeyService {
         });
     }
 
-    public Page<Map.Entry<String, String>> listResourceTags(String keyRef, Integer limit, String marker) {
+    public Page<Map.Entry<String, String>> listResourceTags(RequestContext ctx, String keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 50, 50);
         String after = Paging.position(marker);
-        var tags = keys.resolve(keyRef).sortedTags();
+        var tags = keys.resolveAuthorized(ctx, keyRef, "kms:ListResourceTags").sortedTags();
         var remaining = after == null ? tags : tags.tailMap(after, false);
         List<Map.Entry<String, String>> fetched = remaining.entrySet().stream().limit(max + 1L)
                 .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
         return Paging.page(fetched, max, Map.Entry::getKey);
     }
 
-    private KmsKey change(String keyRef, java.util.function.UnaryOperator<KmsKey> change) {
-        return keys.update(keys.resolve(keyRef).keyId(), change);
+    /** Authorizes {@code action}, refuses it on service-managed keys, then applies {@code change}. */
+    private KmsKey change(RequestContext ctx, String keyRef, String action, String what, UnaryOperator<KmsKey> change) {
+        KmsKey target = keys.resolveAuthorized(ctx, keyRef, action);
+        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), what);
+        return keys.update(target.keyId(), change);
     }
 
     private Instant now() {

@@ -2,12 +2,14 @@ package dev.kms.core.service;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
 import dev.kms.core.model.RotationSchedule;
 import dev.kms.core.model.RotationType;
+import dev.kms.core.policy.ConditionKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +39,17 @@ public final class RotationService {
     public record RotationStatus(String keyArn, boolean enabled, Integer rotationPeriodInDays, Instant nextRotationDate) {
     }
 
-    public KmsKey enableKeyRotation(String keyRef, Integer rotationPeriodInDays) {
+    public KmsKey enableKeyRotation(RequestContext ctx, String keyRef, Integer rotationPeriodInDays) {
         int period = rotationPeriodInDays == null ? RotationSchedule.DEFAULT_PERIOD_DAYS : rotationPeriodInDays;
         if (period < RotationSchedule.MIN_PERIOD_DAYS || period > RotationSchedule.MAX_PERIOD_DAYS) {
             throw KmsException.validation("rotationPeriodInDays", "Member must have value between "
                     + RotationSchedule.MIN_PERIOD_DAYS + " and " + RotationSchedule.MAX_PERIOD_DAYS);
         }
         Instant now = now();
-        return change(keyRef, key -> {
+        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "keyId", "kms:EnableKeyRotation", ConditionKeys.builder()
+                .put(ConditionKeys.ROTATION_PERIOD_IN_DAYS, Integer.toString(period)));
+        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "change the rotation of");
+        return keys.update(target.keyId(), key -> {
             requireRotatableAndEnabled(key);
             RotationSchedule current = key.rotation();
             if (current.enabled() && current.periodInDays() == period) {
@@ -56,15 +61,17 @@ public final class RotationService {
         });
     }
 
-    public KmsKey disableKeyRotation(String keyRef) {
-        return change(keyRef, key -> {
+    public KmsKey disableKeyRotation(RequestContext ctx, String keyRef) {
+        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "kms:DisableKeyRotation");
+        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "change the rotation of");
+        return keys.update(target.keyId(), key -> {
             requireRotatableAndEnabled(key);
             return key.rotation().enabled() ? key.withRotation(RotationSchedule.off()) : key;
         });
     }
 
-    public RotationStatus getKeyRotationStatus(String keyRef) {
-        KmsKey key = keys.resolve(keyRef);
+    public RotationStatus getKeyRotationStatus(RequestContext ctx, String keyRef) {
+        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:GetKeyRotationStatus");
         key.state().requireNotPendingDeletion(keys.arn(key));
         requireRotatable(key);
         RotationSchedule rotation = key.rotation();
@@ -74,8 +81,9 @@ public final class RotationService {
     }
 
     /** Rotates now; does not move the automatic schedule. At most 25 times per key. */
-    public KmsKey rotateKeyOnDemand(String keyRef) {
-        KmsKey key = keys.resolve(keyRef);
+    public KmsKey rotateKeyOnDemand(RequestContext ctx, String keyRef) {
+        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:RotateKeyOnDemand");
+        ServiceManagedKeys.requireCustomerManaged(key, keys.arn(key), "rotate on demand");
         requireRotatableAndEnabled(key);
         requireOnDemandQuota(key);
         KmsKey rotated = rotate(key.keyId(), RotationType.ON_DEMAND, k -> {
@@ -88,9 +96,9 @@ public final class RotationService {
     }
 
     /** Rotations of a key (materials after the first), oldest first. */
-    public Page<KeyMaterial> listKeyRotations(String keyRef, Integer limit, String marker) {
+    public Page<KeyMaterial> listKeyRotations(RequestContext ctx, String keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 100, 1000);
-        KmsKey key = keys.resolve(keyRef);
+        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:ListKeyRotations");
         requireRotatable(key);
         List<KeyMaterial> rotations = key.materials().stream().filter(KeyMaterial::isRotation).toList();
         String after = Paging.position(marker);
@@ -156,10 +164,6 @@ public final class RotationService {
             materials.destroyQuietly(material.id());
             throw e;
         }
-    }
-
-    private KmsKey change(String keyRef, java.util.function.UnaryOperator<KmsKey> change) {
-        return keys.update(keys.resolve(keyRef).keyId(), change);
     }
 
     private void requireRotatableAndEnabled(KmsKey key) {

@@ -67,7 +67,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
         long newVersion = key.version() + 1;
         KmsKey updated = new KmsKey(stored.keyId(), stored.accountId(), key.description(), stored.creationDate(),
                 key.state(), stored.keySpec(), stored.keyUsage(), stored.origin(), stored.keyManager(),
-                key.deletionDate(), key.pendingWindowInDays(), key.rotation(), materials, key.tags(), newVersion);
+                key.deletionDate(), key.pendingWindowInDays(), key.rotation(), materials, key.tags(), key.policy(),
+                newVersion);
         keys.put(key.keyId(), millis(updated));
         return key.withVersion(newVersion);
     }
@@ -168,7 +169,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return new KmsKey(k.keyId(), k.accountId(), k.description(), millis(k.creationDate()), k.state(),
                 k.keySpec(), k.keyUsage(), k.origin(), k.keyManager(), millis(k.deletionDate()),
                 k.pendingWindowInDays(), new RotationSchedule(r.enabled(), r.periodInDays(), millis(r.nextRotation())),
-                materials, k.tags(), k.version());
+                materials, k.tags(), k.policy(), k.version());
     }
 
     private static Alias millis(Alias a) {

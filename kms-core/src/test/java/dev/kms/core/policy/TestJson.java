@@ -10,7 +10,7 @@ import java.util.Map;
  * A minimal JSON reader for tests, producing the tree {@link PolicyDocuments#fromTree} takes. kms-core may not
  * depend on a JSON library even in tests (the enforcer bans it); the real parser is kms-api's JsonPolicyParser.
  */
-final class TestJson {
+public final class TestJson {
     private final String text;
     private int pos;
 
@@ -18,7 +18,7 @@ final class TestJson {
         this.text = text;
     }
 
-    static Object read(String text) {
+    public static Object read(String text) {
         TestJson json = new TestJson(text);
         Object value = json.value();
         json.skipSpace();
@@ -29,7 +29,7 @@ final class TestJson {
     }
 
     /** Reads a document and applies the policy rules, as a PolicyParser would. */
-    static Policy policy(String text, PolicyKind kind) {
+    public static Policy policy(String text, PolicyKind kind) {
         PolicyDocuments.checkSize(text);
         return PolicyDocuments.fromTree(read(text), kind);
     }

@@ -39,6 +39,7 @@ public abstract class MetadataStoreContract {
     protected static final String ACCOUNT = "111122223333";
     protected static final String OTHER_ACCOUNT = "444455556666";
     protected static final Instant T0 = Instant.parse("2025-01-02T03:04:05.678Z");
+    private static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
 
     protected MetadataStore store;
 
@@ -59,14 +60,14 @@ public abstract class MetadataStoreContract {
         return new KmsKey(keyId, accountId, "payments key", T0, KeyState.PendingDeletion,
                 KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS, KeyManager.CUSTOMER,
                 T0.plus(Duration.ofDays(30)), 30, new RotationSchedule(true, 180, T0.plus(Duration.ofDays(545))),
-                materials, Map.of("team", "payments", "env", "prod"), 0);
+                materials, Map.of("team", "payments", "env", "prod"), POLICY, 0);
     }
 
     /** An enabled key with no optional field set, rotation off and one material. */
     protected static KmsKey plainKey(String keyId, String accountId) {
         return new KmsKey(keyId, accountId, null, T0, KeyState.Enabled, KeySpec.SYMMETRIC_DEFAULT,
                 KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS, KeyManager.AWS, null, null, RotationSchedule.off(),
-                List.of(new KeyMaterial(MaterialId.random(), T0, null)), Map.of(), 0);
+                List.of(new KeyMaterial(MaterialId.random(), T0, null)), Map.of(), null, 0);
     }
 
     private KmsKey stored(String keyId) {
@@ -116,7 +117,7 @@ public abstract class MetadataStoreContract {
         KmsKey key = new KmsKey("k1", ACCOUNT, null, precise, KeyState.Enabled, KeySpec.SYMMETRIC_DEFAULT,
                 KeyUsage.ENCRYPT_DECRYPT, Origin.AWS_KMS, KeyManager.CUSTOMER, null, null,
                 new RotationSchedule(true, 90, precise),
-                List.of(new KeyMaterial(MaterialId.random(), precise, null)), Map.of(), 0);
+                List.of(new KeyMaterial(MaterialId.random(), precise, null)), Map.of(), null, 0);
         store.insertKey(key);
         KmsKey found = stored("k1");
         Instant millis = Instant.parse("2025-01-02T03:04:05.678Z");
@@ -172,7 +173,8 @@ public abstract class MetadataStoreContract {
                 .withDescription("renamed")
                 .withState(KeyState.Disabled, null, null)
                 .withRotation(RotationSchedule.off())
-                .withTags(Map.of("team", "ledger"));
+                .withTags(Map.of("team", "ledger"))
+                .withPolicy("{\"Version\":\"2012-10-17\",\"Statement\":[{}]}");
 
         KmsKey returned = store.updateKey(changed);
 

@@ -2,7 +2,11 @@ package dev.kms.core.service;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.fake.FakePrincipalDirectory;
 import dev.kms.core.fake.MutableClock;
+import dev.kms.core.fake.TestPolicyParser;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeyManager;
@@ -52,6 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class KmsScenarios {
     protected static final Deployment DEPLOYMENT = new Deployment("aws", "us-east-1", "111122223333");
+    /** The local operator: the root of the deployment's account. */
+    protected static final RequestContext ROOT = RequestContext.direct(Principal.root("aws", "111122223333"), null, null);
     private static final byte[] SECRET = "attack at dawn".getBytes(StandardCharsets.UTF_8);
     private static final Map<String, String> CONTEXT = Map.of("purpose", "test", "tenant", "acme");
 
@@ -70,11 +76,11 @@ public abstract class KmsScenarios {
         clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         hsm = newHsm();
         store = newStore();
-        kms = Kms.create(DEPLOYMENT, hsm, store, clock);
+        kms = Kms.create(DEPLOYMENT, hsm, store, new TestPolicyParser(), new FakePrincipalDirectory("111122223333"), clock);
     }
 
     private KmsKey newKey() {
-        return kms.keys().createKey(CreateKeyRequest.defaults());
+        return kms.keys().createKey(ROOT, CreateKeyRequest.defaults());
     }
 
     private static void assertError(ErrorCode expected, String messagePart, Executable call) {
@@ -90,14 +96,14 @@ public abstract class KmsScenarios {
     }
 
     private byte[] decrypt(byte[] blob, Map<String, String> context) {
-        return kms.crypto().decrypt(blob, context, null, null).plaintext().bytes();
+        return kms.crypto().decrypt(ROOT, blob, context, null, null).plaintext().bytes();
     }
 
     // ---- CreateKey, DescribeKey, ListKeys, UpdateKeyDescription -------------------------------------
 
     @Test
     void createKey_withDefaults_hasAwsDefaultsAndOneTokenObject() {
-        KmsKey key = kms.keys().createKey(new CreateKeyRequest("payments", null, null, Map.of("team", "core")));
+        KmsKey key = kms.keys().createKey(ROOT, new CreateKeyRequest("payments", null, null, Map.of("team", "core")));
 
         assertEquals(KeyState.Enabled, key.state());
         assertEquals(KeySpec.SYMMETRIC_DEFAULT, key.keySpec());
@@ -109,61 +115,62 @@ public abstract class KmsScenarios {
         assertEquals(1, key.materials().size());
         assertEquals(Map.of("team", "core"), key.tags());
         assertTrue(hsm.listKeys().contains(new Hsm.TokenObject(key.currentMaterial().id(), "kms/" + key.keyId() + "/1")));
-        assertEquals(key, kms.keys().describeKey(key.keyId()));
+        assertEquals(key, kms.keys().describeKey(ROOT, key.keyId()));
     }
 
     @Test
     void createKey_withTooLongDescription_failsValidationAndCreatesNothing() {
         int before = hsm.listKeys().size();
-        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().createKey(
+        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().createKey(ROOT, 
                 new CreateKeyRequest("x".repeat(8193), null, null, null)));
         assertEquals(before, hsm.listKeys().size());
     }
 
     @Test
     void createKey_withIncompatibleUsage_failsValidation() {
-        assertError(ErrorCode.VALIDATION, "keyUsage", () -> kms.keys().createKey(
+        assertError(ErrorCode.VALIDATION, "keyUsage", () -> kms.keys().createKey(ROOT, 
                 new CreateKeyRequest(null, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.SIGN_VERIFY, null)));
     }
 
     @Test
     void createKey_withSpecNotOfferedToCustomers_failsUnsupportedAndCreatesNothing() {
         int before = hsm.listKeys().size();
-        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(
+        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(ROOT, 
                 new CreateKeyRequest(null, KeySpec.HMAC_256, null, null)));
-        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(
+        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(ROOT, 
                 new CreateKeyRequest(null, KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC, null)));
         assertEquals(before, hsm.listKeys().size());
     }
 
     @Test
     void createKey_withReservedTagPrefix_failsTag() {
-        assertError(ErrorCode.TAG, "aws:", () -> kms.keys().createKey(
+        assertError(ErrorCode.TAG, "aws:", () -> kms.keys().createKey(ROOT, 
                 new CreateKeyRequest(null, null, null, Map.of("aws:owner", "me"))));
     }
 
     @Test
     void describeKey_acceptsIdArnAliasAndAliasArn() {
         KmsKey key = newKey();
-        kms.aliases().createAlias("alias/app", key.keyId());
+        kms.aliases().createAlias(ROOT, "alias/app", key.keyId());
 
-        assertEquals(key.keyId(), kms.keys().describeKey(DEPLOYMENT.keyArn(key.keyId())).keyId());
-        assertEquals(key.keyId(), kms.keys().describeKey("alias/app").keyId());
-        assertEquals(key.keyId(), kms.keys().describeKey("arn:aws:kms:us-east-1:111122223333:alias/app").keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, DEPLOYMENT.keyArn(key.keyId())).keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, "alias/app").keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, "arn:aws:kms:us-east-1:111122223333:alias/app").keyId());
     }
 
     @Test
-    void describeKey_withUnknownOrForeignKey_failsNotFound() {
+    void describeKey_withUnknownKey_failsNotFound_andForeignKey_failsAccessDenied() {
         KmsKey key = newKey();
-        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey("00000000-0000-4000-8000-000000000000"));
+        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(ROOT, "00000000-0000-4000-8000-000000000000"));
         assertError(ErrorCode.NOT_FOUND, "does not exist",
-                () -> kms.keys().describeKey("arn:aws:kms:eu-west-1:111122223333:key/" + key.keyId()));
-        assertError(ErrorCode.NOT_FOUND, "does not exist",
-                () -> kms.keys().describeKey("arn:aws:kms:us-east-1:999999999999:key/" + key.keyId()));
-        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey("alias/none"));
-        assertError(ErrorCode.NOT_FOUND, "Invalid keyId", () -> kms.keys().describeKey("not-a-key"));
-        assertError(ErrorCode.INVALID_ARN, "Invalid arn", () -> kms.keys().describeKey("arn:aws:kms:broken"));
-        assertError(ErrorCode.VALIDATION, "keyId", () -> kms.keys().describeKey(""));
+                () -> kms.keys().describeKey(ROOT, "arn:aws:kms:eu-west-1:111122223333:key/" + key.keyId()));
+        // Another account's key named by ARN: the same denial whether or not it exists (no existence oracle).
+        assertError(ErrorCode.ACCESS_DENIED, "is not authorized to perform: kms:DescribeKey",
+                () -> kms.keys().describeKey(ROOT, "arn:aws:kms:us-east-1:999999999999:key/" + key.keyId()));
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey(ROOT, "alias/none"));
+        assertError(ErrorCode.NOT_FOUND, "Invalid keyId", () -> kms.keys().describeKey(ROOT, "not-a-key"));
+        assertError(ErrorCode.INVALID_ARN, "Invalid arn", () -> kms.keys().describeKey(ROOT, "arn:aws:kms:broken"));
+        assertError(ErrorCode.VALIDATION, "keyId", () -> kms.keys().describeKey(ROOT, ""));
     }
 
     @Test
@@ -176,7 +183,7 @@ public abstract class KmsScenarios {
         String marker = null;
         int pages = 0;
         do {
-            Page<KmsKey> page = kms.keys().listKeys(2, marker);
+            Page<KmsKey> page = kms.keys().listKeys(ROOT, 2, marker);
             page.items().forEach(k -> seen.add(k.keyId()));
             marker = page.nextMarker();
             pages++;
@@ -188,18 +195,18 @@ public abstract class KmsScenarios {
 
     @Test
     void listKeys_withBadLimitOrMarker_fails() {
-        assertError(ErrorCode.VALIDATION, "limit", () -> kms.keys().listKeys(0, null));
-        assertError(ErrorCode.VALIDATION, "limit", () -> kms.keys().listKeys(1001, null));
-        assertError(ErrorCode.INVALID_MARKER, "marker", () -> kms.keys().listKeys(10, "%%%"));
+        assertError(ErrorCode.VALIDATION, "limit", () -> kms.keys().listKeys(ROOT, 0, null));
+        assertError(ErrorCode.VALIDATION, "limit", () -> kms.keys().listKeys(ROOT, 1001, null));
+        assertError(ErrorCode.INVALID_MARKER, "marker", () -> kms.keys().listKeys(ROOT, 10, "%%%"));
     }
 
     @Test
     void updateKeyDescription_changesOnlyTheDescription() {
         KmsKey key = newKey();
-        KmsKey updated = kms.keys().updateKeyDescription(key.keyId(), "new text");
-        assertEquals("new text", kms.keys().describeKey(key.keyId()).description());
+        KmsKey updated = kms.keys().updateKeyDescription(ROOT, key.keyId(), "new text");
+        assertEquals("new text", kms.keys().describeKey(ROOT, key.keyId()).description());
         assertEquals(key.materials(), updated.materials());
-        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().updateKeyDescription(key.keyId(), "y".repeat(8193)));
+        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().updateKeyDescription(ROOT, key.keyId(), "y".repeat(8193)));
     }
 
     // ---- EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, deletion ------------------
@@ -207,52 +214,52 @@ public abstract class KmsScenarios {
     @Test
     void disabledKey_refusesCryptoWithDisabledException_andStaysDescribable() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
-        kms.keys().disableKey(key.keyId());
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        kms.keys().disableKey(ROOT, key.keyId());
 
-        assertEquals(KeyState.Disabled, kms.keys().describeKey(key.keyId()).state());
-        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.crypto().encrypt(key.keyId(), SECRET, null, null));
+        assertEquals(KeyState.Disabled, kms.keys().describeKey(ROOT, key.keyId()).state());
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null));
         assertError(ErrorCode.DISABLED, "is disabled", () -> decrypt(blob, null));
         assertError(ErrorCode.DISABLED, "is disabled",
-                () -> kms.crypto().generateDataKey(key.keyId(), null, DataKeySpec.AES_256, null, true));
+                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, DataKeySpec.AES_256, null, true));
 
-        kms.keys().enableKey(key.keyId());
+        kms.keys().enableKey(ROOT, key.keyId());
         assertArrayEquals(SECRET, decrypt(blob, null));
     }
 
     @Test
     void pendingDeletionKey_refusesCryptoAndChanges_withKmsInvalidState() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
-        KmsKey scheduled = kms.keys().scheduleKeyDeletion(key.keyId(), null);
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        KmsKey scheduled = kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), null);
 
         assertEquals(KeyState.PendingDeletion, scheduled.state());
         assertEquals(30, scheduled.pendingWindowInDays());
         assertEquals(clock.instant().plus(Duration.ofDays(30)), scheduled.deletionDate());
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.crypto().encrypt(key.keyId(), SECRET, null, null));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null));
         assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> decrypt(blob, null));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().enableKey(key.keyId()));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().disableKey(key.keyId()));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().scheduleKeyDeletion(key.keyId(), 7));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.rotation().rotateKeyOnDemand(key.keyId()));
-        assertEquals(KeyState.PendingDeletion, kms.keys().describeKey(key.keyId()).state());
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().enableKey(ROOT, key.keyId()));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().disableKey(ROOT, key.keyId()));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()));
+        assertEquals(KeyState.PendingDeletion, kms.keys().describeKey(ROOT, key.keyId()).state());
     }
 
     @Test
     void scheduleKeyDeletion_withWindowOutsideSevenToThirty_failsValidation() {
         KmsKey key = newKey();
-        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(key.keyId(), 6));
-        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(key.keyId(), 31));
-        assertEquals(KeyState.Enabled, kms.keys().describeKey(key.keyId()).state());
+        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 6));
+        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 31));
+        assertEquals(KeyState.Enabled, kms.keys().describeKey(ROOT, key.keyId()).state());
     }
 
     @Test
     void cancelKeyDeletion_leavesTheKeyDisabled() {
         KmsKey key = newKey();
-        assertError(ErrorCode.INVALID_STATE, "not pending deletion", () -> kms.keys().cancelKeyDeletion(key.keyId()));
-        kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+        assertError(ErrorCode.INVALID_STATE, "not pending deletion", () -> kms.keys().cancelKeyDeletion(ROOT, key.keyId()));
+        kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
 
-        KmsKey cancelled = kms.keys().cancelKeyDeletion(key.keyId());
+        KmsKey cancelled = kms.keys().cancelKeyDeletion(ROOT, key.keyId());
 
         assertEquals(KeyState.Disabled, cancelled.state());
         assertNull(cancelled.deletionDate());
@@ -262,12 +269,12 @@ public abstract class KmsScenarios {
     @Test
     void deletion_whenDateIsReached_destroysEveryTokenObjectAndTheKey() {
         KmsKey key = newKey();
-        kms.aliases().createAlias("alias/doomed", key.keyId());
-        kms.rotation().rotateKeyOnDemand(key.keyId());
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
-        List<MaterialId> materials = kms.keys().describeKey(key.keyId()).materials().stream().map(KeyMaterial::id).toList();
+        kms.aliases().createAlias(ROOT, "alias/doomed", key.keyId());
+        kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        List<MaterialId> materials = kms.keys().describeKey(ROOT, key.keyId()).materials().stream().map(KeyMaterial::id).toList();
         assertTrue(tokenMaterialIds().containsAll(materials));
-        kms.keys().scheduleKeyDeletion(key.keyId(), 7);
+        kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
 
         clock.advance(Duration.ofDays(7).minusSeconds(1));
         assertTrue(kms.maintenance().runDue().deletedKeyIds().isEmpty());
@@ -277,8 +284,8 @@ public abstract class KmsScenarios {
         for (MaterialId id : materials) {
             assertFalse(tokenMaterialIds().contains(id), "token object " + id + " still exists");
         }
-        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(key.keyId()));
-        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey("alias/doomed"));
+        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(ROOT, key.keyId()));
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey(ROOT, "alias/doomed"));
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, null));
     }
 
@@ -287,12 +294,12 @@ public abstract class KmsScenarios {
     @Test
     void tags_areAddedListedInOrderAndRemoved() {
         KmsKey key = newKey();
-        kms.keys().tagResource(key.keyId(), Map.of("b", "2", "a", "1", "c", "3"));
-        kms.keys().tagResource(key.keyId(), Map.of("a", "one"));
-        kms.keys().untagResource(key.keyId(), List.of("c"));
+        kms.keys().tagResource(ROOT, key.keyId(), Map.of("b", "2", "a", "1", "c", "3"));
+        kms.keys().tagResource(ROOT, key.keyId(), Map.of("a", "one"));
+        kms.keys().untagResource(ROOT, key.keyId(), List.of("c"));
 
-        Page<Map.Entry<String, String>> first = kms.keys().listResourceTags(key.keyId(), 1, null);
-        Page<Map.Entry<String, String>> second = kms.keys().listResourceTags(key.keyId(), 1, first.nextMarker());
+        Page<Map.Entry<String, String>> first = kms.keys().listResourceTags(ROOT, key.keyId(), 1, null);
+        Page<Map.Entry<String, String>> second = kms.keys().listResourceTags(ROOT, key.keyId(), 1, first.nextMarker());
 
         assertEquals(List.of(Map.entry("a", "one")), first.items());
         assertEquals(List.of(Map.entry("b", "2")), second.items());
@@ -306,10 +313,10 @@ public abstract class KmsScenarios {
         for (int i = 0; i < 50; i++) {
             fifty.put("k" + i, "v");
         }
-        kms.keys().tagResource(key.keyId(), fifty);
-        assertError(ErrorCode.LIMIT_EXCEEDED, "50", () -> kms.keys().tagResource(key.keyId(), Map.of("one-more", "v")));
-        assertError(ErrorCode.TAG, "128", () -> kms.keys().tagResource(key.keyId(), Map.of("k".repeat(129), "v")));
-        assertError(ErrorCode.VALIDATION, "tagKeys", () -> kms.keys().untagResource(key.keyId(), List.of()));
+        kms.keys().tagResource(ROOT, key.keyId(), fifty);
+        assertError(ErrorCode.LIMIT_EXCEEDED, "50", () -> kms.keys().tagResource(ROOT, key.keyId(), Map.of("one-more", "v")));
+        assertError(ErrorCode.TAG, "128", () -> kms.keys().tagResource(ROOT, key.keyId(), Map.of("k".repeat(129), "v")));
+        assertError(ErrorCode.VALIDATION, "tagKeys", () -> kms.keys().untagResource(ROOT, key.keyId(), List.of()));
     }
 
     // ---- Aliases --------------------------------------------------------------------------------
@@ -318,20 +325,20 @@ public abstract class KmsScenarios {
     void aliases_areCreatedUpdatedListedAndDeleted() {
         KmsKey first = newKey();
         KmsKey second = newKey();
-        kms.aliases().createAlias("alias/app", first.keyId());
-        kms.aliases().createAlias("alias/app-backup", DEPLOYMENT.keyArn(first.keyId()));
+        kms.aliases().createAlias(ROOT, "alias/app", first.keyId());
+        kms.aliases().createAlias(ROOT, "alias/app-backup", DEPLOYMENT.keyArn(first.keyId()));
 
-        assertEquals(2, kms.aliases().listAliases(first.keyId(), null, null).items().size());
+        assertEquals(2, kms.aliases().listAliases(ROOT, first.keyId(), null, null).items().size());
         clock.advance(Duration.ofMinutes(1));
-        Alias updated = kms.aliases().updateAlias("alias/app", second.keyId());
-        assertEquals(second.keyId(), kms.keys().describeKey("alias/app").keyId());
+        Alias updated = kms.aliases().updateAlias(ROOT, "alias/app", second.keyId());
+        assertEquals(second.keyId(), kms.keys().describeKey(ROOT, "alias/app").keyId());
         assertTrue(updated.lastUpdatedDate().isAfter(updated.creationDate()));
-        assertEquals(List.of("alias/app"), kms.aliases().listAliases(second.keyId(), null, null).items().stream()
+        assertEquals(List.of("alias/app"), kms.aliases().listAliases(ROOT, second.keyId(), null, null).items().stream()
                 .map(Alias::aliasName).toList());
 
-        kms.aliases().deleteAlias("alias/app");
-        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.aliases().deleteAlias("alias/app"));
-        Page<Alias> all = kms.aliases().listAliases(null, 1, null);
+        kms.aliases().deleteAlias(ROOT, "alias/app");
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.aliases().deleteAlias(ROOT, "alias/app"));
+        Page<Alias> all = kms.aliases().listAliases(ROOT, null, 1, null);
         assertEquals(List.of("alias/app-backup"), all.items().stream().map(Alias::aliasName).toList());
         assertNull(all.nextMarker());
     }
@@ -339,22 +346,22 @@ public abstract class KmsScenarios {
     @Test
     void createAlias_withTakenReservedOrInvalidName_fails() {
         KmsKey key = newKey();
-        kms.aliases().createAlias("alias/app", key.keyId());
+        kms.aliases().createAlias(ROOT, "alias/app", key.keyId());
 
-        assertError(ErrorCode.ALREADY_EXISTS, "alias/app", () -> kms.aliases().createAlias("alias/app", key.keyId()));
-        assertError(ErrorCode.INVALID_ALIAS_NAME, "reserved", () -> kms.aliases().createAlias("alias/aws/s3", key.keyId()));
-        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias("app", key.keyId()));
-        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias("alias/sp ace", key.keyId()));
-        assertError(ErrorCode.VALIDATION, "targetKeyId", () -> kms.aliases().createAlias("alias/other", "alias/app"));
+        assertError(ErrorCode.ALREADY_EXISTS, "alias/app", () -> kms.aliases().createAlias(ROOT, "alias/app", key.keyId()));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "reserved", () -> kms.aliases().createAlias(ROOT, "alias/aws/s3", key.keyId()));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias(ROOT, "app", key.keyId()));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias(ROOT, "alias/sp ace", key.keyId()));
+        assertError(ErrorCode.VALIDATION, "targetKeyId", () -> kms.aliases().createAlias(ROOT, "alias/other", "alias/app"));
         assertError(ErrorCode.NOT_FOUND, "does not exist",
-                () -> kms.aliases().createAlias("alias/other", "00000000-0000-4000-8000-000000000000"));
+                () -> kms.aliases().createAlias(ROOT, "alias/other", "00000000-0000-4000-8000-000000000000"));
     }
 
     @Test
     void createAlias_forKeyPendingDeletion_failsInvalidState() {
         KmsKey key = newKey();
-        kms.keys().scheduleKeyDeletion(key.keyId(), 7);
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.aliases().createAlias("alias/late", key.keyId()));
+        kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.aliases().createAlias(ROOT, "alias/late", key.keyId()));
     }
 
     // ---- Encrypt, Decrypt, ReEncrypt ------------------------------------------------------------
@@ -362,14 +369,14 @@ public abstract class KmsScenarios {
     @Test
     void encryptDecrypt_roundTripsWithContextInAnyOrder_andKeyIdOptional() {
         KmsKey key = newKey();
-        kms.aliases().createAlias("alias/app", key.keyId());
-        Encrypted encrypted = kms.crypto().encrypt("alias/app", SECRET, CONTEXT, null);
+        kms.aliases().createAlias(ROOT, "alias/app", key.keyId());
+        Encrypted encrypted = kms.crypto().encrypt(ROOT, "alias/app", SECRET, CONTEXT, null);
 
         assertEquals(DEPLOYMENT.keyArn(key.keyId()), encrypted.keyArn());
         assertEquals("SYMMETRIC_DEFAULT", encrypted.encryptionAlgorithm());
         var reordered = new java.util.TreeMap<>(Map.of("tenant", "acme", "purpose", "test"));
         assertArrayEquals(SECRET, decrypt(encrypted.ciphertextBlob(), reordered));
-        var withKeyId = kms.crypto().decrypt(encrypted.ciphertextBlob(), CONTEXT, "alias/app", "SYMMETRIC_DEFAULT");
+        var withKeyId = kms.crypto().decrypt(ROOT, encrypted.ciphertextBlob(), CONTEXT, "alias/app", "SYMMETRIC_DEFAULT");
         assertArrayEquals(SECRET, withKeyId.plaintext().bytes());
         assertEquals(DEPLOYMENT.keyArn(key.keyId()), withKeyId.keyArn());
     }
@@ -377,7 +384,7 @@ public abstract class KmsScenarios {
     @Test
     void decrypt_withWrongMissingOrExtraContext_failsInvalidCiphertext() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
 
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, null));
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, Map.of("purpose", "test")));
@@ -390,14 +397,14 @@ public abstract class KmsScenarios {
     void decrypt_withKeyIdOfAnotherKey_failsIncorrectKey() {
         KmsKey key = newKey();
         KmsKey other = newKey();
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
-        assertError(ErrorCode.INCORRECT_KEY, "key ID", () -> kms.crypto().decrypt(blob, null, other.keyId(), null));
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        assertError(ErrorCode.INCORRECT_KEY, "key ID", () -> kms.crypto().decrypt(ROOT, blob, null, other.keyId(), null));
     }
 
     @Test
     void decrypt_withAnyByteModified_failsInvalidCiphertext() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
         for (int i = 0; i < blob.length; i++) {
             byte[] tampered = blob.clone();
             tampered[i] ^= (byte) (1 << (i % 8));
@@ -413,35 +420,46 @@ public abstract class KmsScenarios {
     }
 
     @Test
-    void decrypt_ofBlobFromAnotherRegionOrAccount_failsLikeATamperedBlob() {
+    void decrypt_ofBlobFromAnotherRegion_failsLikeATamperedBlob() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
         byte[] tampered = blob.clone();
         tampered[tampered.length - 1] ^= 1;
         String tamperedMessage = assertThrows(KmsException.class, () -> decrypt(tampered, null)).getMessage();
 
-        for (Deployment elsewhere : List.of(new Deployment("aws", "eu-west-1", "111122223333"),
-                new Deployment("aws", "us-east-1", "444455556666"))) {
-            Kms foreign = Kms.create(elsewhere, hsm, store, clock);
-            KmsException e = assertThrows(KmsException.class, () -> foreign.crypto().decrypt(blob, null, null, null));
-            assertEquals(ErrorCode.INVALID_CIPHERTEXT, e.code());
-            assertEquals(tamperedMessage, e.getMessage());
-        }
+        Kms elsewhere = Kms.create(new Deployment("aws", "eu-west-1", "111122223333"), hsm, store,
+                new TestPolicyParser(), new FakePrincipalDirectory("111122223333"), clock);
+        KmsException e = assertThrows(KmsException.class, () -> elsewhere.crypto().decrypt(ROOT, blob, null, null, null));
+        assertEquals(ErrorCode.INVALID_CIPHERTEXT, e.code());
+        assertEquals(tamperedMessage, e.getMessage());
+    }
+
+    @Test
+    void decrypt_byAnotherAccountThatTheKeyPolicyDoesNotAllow_failsAccessDenied() {
+        KmsKey key = newKey();
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        RequestContext stranger = RequestContext.direct(Principal.root("aws", "444455556666"), null, null);
+
+        KmsException e = assertThrows(KmsException.class, () -> kms.crypto().decrypt(stranger, blob, null, null, null));
+
+        assertEquals(ErrorCode.ACCESS_DENIED, e.code());
+        assertTrue(e.getMessage().contains("arn:aws:iam::444455556666:root is not authorized to perform: kms:Decrypt"),
+                e.getMessage());
     }
 
     @Test
     void encrypt_enforcesPlaintextLimitsAndAlgorithm() {
         KmsKey key = newKey();
-        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(key.keyId(), new byte[0], null, null));
-        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(key.keyId(), new byte[4097], null, null));
+        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, key.keyId(), new byte[0], null, null));
+        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, key.keyId(), new byte[4097], null, null));
         assertError(ErrorCode.INVALID_KEY_USAGE, "RSAES_OAEP_SHA_256",
-                () -> kms.crypto().encrypt(key.keyId(), SECRET, null, "RSAES_OAEP_SHA_256"));
+                () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, "RSAES_OAEP_SHA_256"));
         assertError(ErrorCode.VALIDATION, "encryptionContext",
-                () -> kms.crypto().encrypt(key.keyId(), SECRET, Map.of("", "v"), null));
+                () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, Map.of("", "v"), null));
 
         byte[] largest = new byte[4096];
         ThreadLocalRandom.current().nextBytes(largest);
-        byte[] blob = kms.crypto().encrypt(key.keyId(), largest, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), largest, CONTEXT, null).ciphertextBlob();
         assertTrue(blob.length <= 6144, "blob of " + blob.length + " bytes");
         assertArrayEquals(largest, decrypt(blob, CONTEXT));
     }
@@ -450,21 +468,21 @@ public abstract class KmsScenarios {
     void reEncrypt_movesCiphertextToAnotherKeyAndContext() {
         KmsKey source = newKey();
         KmsKey destination = newKey();
-        byte[] blob = kms.crypto().encrypt(source.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, source.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
 
-        var moved = kms.crypto().reEncrypt(blob, CONTEXT, null, destination.keyId(), Map.of("new", "ctx"), null, null);
+        var moved = kms.crypto().reEncrypt(ROOT, blob, CONTEXT, null, destination.keyId(), Map.of("new", "ctx"), null, null);
 
         assertEquals(DEPLOYMENT.keyArn(source.keyId()), moved.sourceKeyArn());
         assertEquals(DEPLOYMENT.keyArn(destination.keyId()), moved.keyArn());
-        var decrypted = kms.crypto().decrypt(moved.ciphertextBlob(), Map.of("new", "ctx"), destination.keyId(), null);
+        var decrypted = kms.crypto().decrypt(ROOT, moved.ciphertextBlob(), Map.of("new", "ctx"), destination.keyId(), null);
         assertArrayEquals(SECRET, decrypted.plaintext().bytes());
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext",
-                () -> kms.crypto().reEncrypt(blob, null, null, destination.keyId(), null, null, null));
+                () -> kms.crypto().reEncrypt(ROOT, blob, null, null, destination.keyId(), null, null, null));
         assertError(ErrorCode.INCORRECT_KEY, "key ID",
-                () -> kms.crypto().reEncrypt(blob, CONTEXT, destination.keyId(), destination.keyId(), null, null, null));
-        kms.keys().disableKey(destination.keyId());
+                () -> kms.crypto().reEncrypt(ROOT, blob, CONTEXT, destination.keyId(), destination.keyId(), null, null, null));
+        kms.keys().disableKey(ROOT, destination.keyId());
         assertError(ErrorCode.DISABLED, "is disabled",
-                () -> kms.crypto().reEncrypt(blob, CONTEXT, null, destination.keyId(), null, null, null));
+                () -> kms.crypto().reEncrypt(ROOT, blob, CONTEXT, null, destination.keyId(), null, null, null));
     }
 
     // ---- GenerateDataKey, GenerateDataKeyWithoutPlaintext, GenerateRandom ----------------------
@@ -472,10 +490,10 @@ public abstract class KmsScenarios {
     @Test
     void generateDataKey_returnsAKeyWhoseCiphertextDecryptsToIt() {
         KmsKey key = newKey();
-        DataKey aes256 = kms.crypto().generateDataKey(key.keyId(), CONTEXT, DataKeySpec.AES_256, null, true);
-        DataKey aes128 = kms.crypto().generateDataKey(key.keyId(), null, DataKeySpec.AES_128, null, true);
-        DataKey sized = kms.crypto().generateDataKey(key.keyId(), null, null, 1024, true);
-        DataKey blind = kms.crypto().generateDataKey(key.keyId(), CONTEXT, DataKeySpec.AES_256, null, false);
+        DataKey aes256 = kms.crypto().generateDataKey(ROOT, key.keyId(), CONTEXT, DataKeySpec.AES_256, null, true);
+        DataKey aes128 = kms.crypto().generateDataKey(ROOT, key.keyId(), null, DataKeySpec.AES_128, null, true);
+        DataKey sized = kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, 1024, true);
+        DataKey blind = kms.crypto().generateDataKey(ROOT, key.keyId(), CONTEXT, DataKeySpec.AES_256, null, false);
 
         assertEquals(32, aes256.plaintext().length());
         assertEquals(16, aes128.plaintext().length());
@@ -490,25 +508,25 @@ public abstract class KmsScenarios {
     void generateDataKey_withBothNeitherOrOutOfRangeSize_failsValidation() {
         KmsKey key = newKey();
         assertError(ErrorCode.VALIDATION, "KeySpec or NumberOfBytes",
-                () -> kms.crypto().generateDataKey(key.keyId(), null, DataKeySpec.AES_256, 32, true));
+                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, DataKeySpec.AES_256, 32, true));
         assertError(ErrorCode.VALIDATION, "KeySpec or NumberOfBytes",
-                () -> kms.crypto().generateDataKey(key.keyId(), null, null, null, true));
+                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, null, true));
         assertError(ErrorCode.VALIDATION, "numberOfBytes",
-                () -> kms.crypto().generateDataKey(key.keyId(), null, null, 1025, false));
+                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, 1025, false));
         assertError(ErrorCode.VALIDATION, "numberOfBytes",
-                () -> kms.crypto().generateDataKey(key.keyId(), null, null, 0, false));
+                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, 0, false));
     }
 
     @Test
     void generateRandom_returnsFreshBytesWithinLimits() {
-        byte[] a = kms.crypto().generateRandom(32).bytes();
-        byte[] b = kms.crypto().generateRandom(32).bytes();
+        byte[] a = kms.crypto().generateRandom(ROOT, 32).bytes();
+        byte[] b = kms.crypto().generateRandom(ROOT, 32).bytes();
         assertEquals(32, a.length);
         assertFalse(Arrays.equals(a, b));
-        assertEquals(1024, kms.crypto().generateRandom(1024).length());
-        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(0));
-        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(1025));
-        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(null));
+        assertEquals(1024, kms.crypto().generateRandom(ROOT, 1024).length());
+        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(ROOT, 0));
+        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(ROOT, 1025));
+        assertError(ErrorCode.VALIDATION, "numberOfBytes", () -> kms.crypto().generateRandom(ROOT, null));
     }
 
     // ---- Rotation ------------------------------------------------------------------------------
@@ -516,61 +534,61 @@ public abstract class KmsScenarios {
     @Test
     void keyRotation_isEnabledWithPeriodAndDisabled() {
         KmsKey key = newKey();
-        assertFalse(kms.rotation().getKeyRotationStatus(key.keyId()).enabled());
+        assertFalse(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).enabled());
 
-        kms.rotation().enableKeyRotation(key.keyId(), null);
-        var status = kms.rotation().getKeyRotationStatus(key.keyId());
+        kms.rotation().enableKeyRotation(ROOT, key.keyId(), null);
+        var status = kms.rotation().getKeyRotationStatus(ROOT, key.keyId());
         assertTrue(status.enabled());
         assertEquals(365, status.rotationPeriodInDays());
         assertEquals(clock.instant().plus(Duration.ofDays(365)), status.nextRotationDate());
 
-        kms.rotation().enableKeyRotation(key.keyId(), 90);
-        assertEquals(clock.instant().plus(Duration.ofDays(90)), kms.rotation().getKeyRotationStatus(key.keyId()).nextRotationDate());
-        kms.rotation().disableKeyRotation(key.keyId());
-        assertNull(kms.rotation().getKeyRotationStatus(key.keyId()).nextRotationDate());
+        kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90);
+        assertEquals(clock.instant().plus(Duration.ofDays(90)), kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).nextRotationDate());
+        kms.rotation().disableKeyRotation(ROOT, key.keyId());
+        assertNull(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).nextRotationDate());
     }
 
     @Test
     void enableKeyRotation_withBadPeriodOrDisabledKey_fails() {
         KmsKey key = newKey();
-        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(key.keyId(), 89));
-        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(key.keyId(), 2561));
-        kms.keys().disableKey(key.keyId());
-        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().enableKeyRotation(key.keyId(), 90));
-        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().rotateKeyOnDemand(key.keyId()));
+        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(ROOT, key.keyId(), 89));
+        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(ROOT, key.keyId(), 2561));
+        kms.keys().disableKey(ROOT, key.keyId());
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90));
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()));
     }
 
     @Test
     void rotateKeyOnDemand_encryptsWithNewMaterialAndStillDecryptsOld() {
         KmsKey key = newKey();
-        byte[] before = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] before = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
 
-        KmsKey rotated = kms.rotation().rotateKeyOnDemand(key.keyId());
-        byte[] after = kms.crypto().encrypt(key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        KmsKey rotated = kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
+        byte[] after = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
 
         assertNotEquals(key.currentMaterial().id(), rotated.currentMaterial().id());
         assertEquals(rotated.currentMaterial().id(), dev.kms.core.ciphertext.CiphertextBlob.decode(after).materialId());
         assertEquals(key.currentMaterial().id(), dev.kms.core.ciphertext.CiphertextBlob.decode(before).materialId());
         assertArrayEquals(SECRET, decrypt(before, CONTEXT));
         assertArrayEquals(SECRET, decrypt(after, CONTEXT));
-        var rotations = kms.rotation().listKeyRotations(key.keyId(), null, null).items();
+        var rotations = kms.rotation().listKeyRotations(ROOT, key.keyId(), null, null).items();
         assertEquals(1, rotations.size());
         assertEquals(RotationType.ON_DEMAND, rotations.get(0).rotationType());
-        assertFalse(kms.rotation().getKeyRotationStatus(key.keyId()).enabled());
+        assertFalse(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).enabled());
     }
 
     @Test
     void rotateKeyOnDemand_moreThanTwentyFiveTimes_failsLimitExceeded() {
         KmsKey key = newKey();
         for (int i = 0; i < 25; i++) {
-            kms.rotation().rotateKeyOnDemand(key.keyId());
+            kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
         }
         int objects = hsm.listKeys().size();
-        assertError(ErrorCode.LIMIT_EXCEEDED, "25", () -> kms.rotation().rotateKeyOnDemand(key.keyId()));
+        assertError(ErrorCode.LIMIT_EXCEEDED, "25", () -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()));
         assertEquals(objects, hsm.listKeys().size());
 
-        Page<KeyMaterial> page = kms.rotation().listKeyRotations(key.keyId(), 10, null);
-        Page<KeyMaterial> next = kms.rotation().listKeyRotations(key.keyId(), 20, page.nextMarker());
+        Page<KeyMaterial> page = kms.rotation().listKeyRotations(ROOT, key.keyId(), 10, null);
+        Page<KeyMaterial> next = kms.rotation().listKeyRotations(ROOT, key.keyId(), 20, page.nextMarker());
         assertEquals(10, page.items().size());
         assertEquals(15, next.items().size());
         assertNull(next.nextMarker());
@@ -580,10 +598,10 @@ public abstract class KmsScenarios {
     void automaticRotation_happensWhenDue_andSkipsDisabledKeys() {
         KmsKey key = newKey();
         KmsKey disabled = newKey();
-        kms.rotation().enableKeyRotation(key.keyId(), 90);
-        kms.rotation().enableKeyRotation(disabled.keyId(), 90);
-        kms.keys().disableKey(disabled.keyId());
-        byte[] old = kms.crypto().encrypt(key.keyId(), SECRET, null, null).ciphertextBlob();
+        kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90);
+        kms.rotation().enableKeyRotation(ROOT, disabled.keyId(), 90);
+        kms.keys().disableKey(ROOT, disabled.keyId());
+        byte[] old = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
 
         clock.advance(Duration.ofDays(89));
         assertTrue(kms.maintenance().runDue().rotatedKeyIds().isEmpty());
@@ -591,11 +609,11 @@ public abstract class KmsScenarios {
         assertEquals(List.of(key.keyId()), kms.maintenance().runDue().rotatedKeyIds());
         assertTrue(kms.maintenance().runDue().rotatedKeyIds().isEmpty());
 
-        KmsKey rotated = kms.keys().describeKey(key.keyId());
+        KmsKey rotated = kms.keys().describeKey(ROOT, key.keyId());
         assertEquals(2, rotated.materials().size());
         assertEquals(RotationType.AUTOMATIC, rotated.currentMaterial().rotationType());
         assertEquals(clock.instant().plus(Duration.ofDays(90)), rotated.rotation().nextRotation());
-        assertEquals(1, kms.keys().describeKey(disabled.keyId()).materials().size());
+        assertEquals(1, kms.keys().describeKey(ROOT, disabled.keyId()).materials().size());
         assertArrayEquals(SECRET, decrypt(old, null));
     }
 
@@ -609,7 +627,7 @@ public abstract class KmsScenarios {
                 workers.add(pool.submit(roundTrips(key.keyId(), 150)));
             }
             for (int i = 0; i < 10; i++) {
-                kms.rotation().rotateKeyOnDemand(key.keyId());
+                kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
             }
             for (Future<Integer> worker : workers) {
                 assertEquals(150, worker.get());
@@ -617,7 +635,7 @@ public abstract class KmsScenarios {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(11, kms.keys().describeKey(key.keyId()).materials().size());
+        assertEquals(11, kms.keys().describeKey(ROOT, key.keyId()).materials().size());
     }
 
     private Callable<Integer> roundTrips(String keyId, int count) {
@@ -627,7 +645,7 @@ public abstract class KmsScenarios {
                 byte[] data = new byte[1 + ThreadLocalRandom.current().nextInt(512)];
                 ThreadLocalRandom.current().nextBytes(data);
                 Map<String, String> ctx = Map.of("i", Integer.toString(i));
-                byte[] blob = kms.crypto().encrypt(keyId, data, ctx, null).ciphertextBlob();
+                byte[] blob = kms.crypto().encrypt(ROOT, keyId, data, ctx, null).ciphertextBlob();
                 if (Arrays.equals(data, decrypt(blob, ctx))) {
                     ok++;
                 }

@@ -2,7 +2,11 @@ package dev.kms.core.service;
 
 import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.fake.InMemoryMetadataStore;
+import dev.kms.core.fake.FakePrincipalDirectory;
 import dev.kms.core.fake.MutableClock;
+import dev.kms.core.fake.TestPolicyParser;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KmsKey;
 import org.junit.jupiter.api.Test;
@@ -19,21 +23,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MaintenanceSchedulerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final InMemoryMetadataStore store = new InMemoryMetadataStore();
-    private final Kms kms = Kms.create(new Deployment("aws", "us-east-1", "111122223333"), new InMemoryHsm(), store, clock);
+    private static final RequestContext ROOT = RequestContext.direct(Principal.root("aws", "111122223333"), null, null);
+    private final Kms kms = Kms.create(new Deployment("aws", "us-east-1", "111122223333"), new InMemoryHsm(), store,
+            new TestPolicyParser(), new FakePrincipalDirectory("111122223333"), clock);
 
     @Test
     void scheduler_rotatesAndDeletesDueKeys_withoutAnyoneAsking() {
-        KmsKey rotating = kms.keys().createKey(CreateKeyRequest.defaults());
-        KmsKey doomed = kms.keys().createKey(CreateKeyRequest.defaults());
-        kms.rotation().enableKeyRotation(rotating.keyId(), 90);
-        kms.keys().scheduleKeyDeletion(doomed.keyId(), 7);
+        KmsKey rotating = kms.keys().createKey(ROOT, CreateKeyRequest.defaults());
+        KmsKey doomed = kms.keys().createKey(ROOT, CreateKeyRequest.defaults());
+        kms.rotation().enableKeyRotation(ROOT, rotating.keyId(), 90);
+        kms.keys().scheduleKeyDeletion(ROOT, doomed.keyId(), 7);
 
         try (MaintenanceScheduler ignored = new MaintenanceScheduler(kms.maintenance(), Duration.ofMillis(20))) {
             clock.advance(Duration.ofDays(90));
             awaitTrue(() -> store.findKey(doomed.keyId()).isEmpty()
                     && store.findKey(rotating.keyId()).orElseThrow().materials().size() == 2);
         }
-        assertEquals(2, kms.keys().describeKey(rotating.keyId()).materials().size());
+        assertEquals(2, kms.keys().describeKey(ROOT, rotating.keyId()).materials().size());
     }
 
     /** Polls a condition the scheduler's thread makes true, failing after ten seconds. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ID;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_LABEL;
@@ -49,6 +50,11 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
     private final SessionPool sessions;
     /** Runtime cache of object handles; never persisted, evicted when the token says a handle is stale. */
     private final Map<MaterialId, Long> handles = new ConcurrentHashMap<>();
+    /**
+     * Serializes creating and destroying token objects (not cryptography): SoftHSM2 2.6 corrupts its object
+     * store when two threads create objects at once (CKR_TEMPLATE_INCONSISTENT, heap corruption).
+     */
+    private final ReentrantLock objectLifecycle = new ReentrantLock();
     private final SecureRandom ivs = new SecureRandom();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -134,14 +140,18 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         } else {
             throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
         }
-        withSession("generating key material " + id, session -> {
-            if (session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), 1).length > 0) {
-                throw new KmsException(ErrorCode.ALREADY_EXISTS, "key material " + id + " already exists in the HSM");
-            }
-            long handle = session.generateKey(new Mechanism(mechanism), template);
-            handles.put(id, handle);
-            return null;
-        });
+        // No search for an existing CKA_ID first: material ids are 128 random bits, and a search costs time
+        // linear in the token's object count on SoftHSM2, which made creating many keys quadratic.
+        objectLifecycle.lock();
+        try {
+            withSession("generating key material " + id, session -> {
+                long handle = session.generateKey(new Mechanism(mechanism), template);
+                handles.put(id, handle);
+                return null;
+            });
+        } finally {
+            objectLifecycle.unlock();
+        }
     }
 
     @Override
@@ -229,6 +239,15 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
 
     @Override
     public void destroyKey(MaterialId id) {
+        objectLifecycle.lock();
+        try {
+            destroyUnlocked(id);
+        } finally {
+            objectLifecycle.unlock();
+        }
+    }
+
+    private void destroyUnlocked(MaterialId id) {
         withSession("destroying key material " + id, session -> {
             handles.remove(id);
             for (long handle : session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), MAX_IDS_PER_MATERIAL)) {

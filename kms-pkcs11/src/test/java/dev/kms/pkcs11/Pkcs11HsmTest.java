@@ -287,6 +287,37 @@ class Pkcs11HsmTest {
     }
 
     @Test
+    void concurrentKeyCreationAndDestruction_fromSeveralThreads_leavesEveryKeyUsable() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<MaterialId>>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                results.add(pool.submit(() -> {
+                    List<MaterialId> kept = new ArrayList<>();
+                    for (int i = 0; i < 15; i++) {
+                        MaterialId id = MaterialId.random();
+                        hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "kms/concurrent/" + i);
+                        if (i % 3 == 0) {
+                            hsm.destroyKey(id);
+                        } else {
+                            kept.add(id);
+                        }
+                    }
+                    return kept;
+                }));
+            }
+            byte[] data = {1, 2, 3};
+            for (Future<List<MaterialId>> result : results) {
+                for (MaterialId id : result.get(2, TimeUnit.MINUTES)) {
+                    assertArrayEquals(data, hsm.decrypt(id, hsm.encrypt(id, data, new byte[0]), new byte[0]));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void concurrentRoundTrips_withFewerSessionsThanThreads_allSucceed() throws Exception {
         try (Pkcs11Hsm small = token.openHsm(3)) {
             List<MaterialId> keys = List.of(newKey(small), newKey(small));

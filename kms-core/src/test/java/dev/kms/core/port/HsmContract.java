@@ -189,13 +189,6 @@ public abstract class HsmContract {
     }
 
     @Test
-    void generateKey_withExistingId_fails() {
-        MaterialId id = newKey();
-
-        assertFailsWith(ErrorCode.ALREADY_EXISTS, () -> hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "again"));
-    }
-
-    @Test
     void generateKey_withoutSpec_fails() {
         assertFailsWith(ErrorCode.UNSUPPORTED_OPERATION,
                 () -> hsm.generateKey(MaterialId.random(), null, "no spec"));
@@ -347,15 +340,6 @@ public abstract class HsmContract {
 
         assertFailsWith(ErrorCode.KEY_UNAVAILABLE, () -> hsm.mac(id, PLAINTEXT));
         assertFailsWith(ErrorCode.KEY_UNAVAILABLE, () -> hsm.verifyMac(id, PLAINTEXT, mac));
-    }
-
-    @Test
-    void generateKey_hmacWithExistingId_fails() {
-        MaterialId aes = newKey();
-        MaterialId hmac = newHmacKey();
-
-        assertFailsWith(ErrorCode.ALREADY_EXISTS, () -> hsm.generateKey(aes, KeySpec.HMAC_256, "again"));
-        assertFailsWith(ErrorCode.ALREADY_EXISTS, () -> hsm.generateKey(hmac, KeySpec.SYMMETRIC_DEFAULT, "again"));
     }
 
     @Test

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The IAM use cases: accounts, users and their access keys, roles with trust policies, and inline identity
- * policies of both, with IAM's names, limits and error messages. Identity policies speak only kms actions,
- * so no policy can grant iam actions: every operation here is the account root's, and account creation and
+ * policies of both, with IAM's names, limits and error messages. Identity policies speak only kms actions and
+ * sts:AssumeRole, so no policy can grant iam actions: every operation here is the account root's, and account creation and
  * listing the deployment account root's.
  */
 public final class IamService {

@@ -184,8 +184,12 @@ public final class PolicyDocuments {
             if (!action.equalsIgnoreCase(ASSUME_ROLE)) {
                 throw malformed(path, "'" + action + "' is not allowed in a trust policy; use " + ASSUME_ROLE);
             }
+        } else if (kind == PolicyKind.IDENTITY && action.equalsIgnoreCase(ASSUME_ROLE)) {
+            // A user or role may be granted the right to assume roles: StsService reads identity policies for it.
+            return;
         } else if (!action.equals("*") && !KMS_ACTION.matcher(action).matches()) {
-            throw malformed(path, "'" + action + "' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *");
+            throw malformed(path, "'" + action + "' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *"
+                    + (kind == PolicyKind.IDENTITY ? " or " + ASSUME_ROLE : ""));
         }
     }
 

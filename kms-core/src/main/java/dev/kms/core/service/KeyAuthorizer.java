@@ -72,6 +72,16 @@ public final class KeyAuthorizer {
     }
 
     /**
+     * How {@code principal}'s request for {@code action} on {@code key} would be decided, with the given
+     * condition keys, for simulate-principal-policy: the same evaluation as {@link #authorize}, nothing thrown.
+     */
+    Simulation simulate(Principal principal, String action, KmsKey key, ConditionKeys.Builder conditions) {
+        RequestContext ctx = RequestContext.direct(principal, null, null);
+        AuthorizationRequest request = request(ctx, action, deployment.keyArn(key), key, conditions);
+        return new Simulation(request, decide(ctx, keyPolicyText(key), request));
+    }
+
+    /**
      * Account-level actions (CreateKey, ListKeys, ListAliases, GenerateRandom) have no key policy: the
      * account root may, anyone else needs an identity policy that allows and none that denies.
      */

@@ -88,6 +88,14 @@ class PolicyDocumentsTest {
     }
 
     @Test
+    void fromTree_identityPolicy_mayAllowAssumeRole() {
+        Policy policy = read("{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':['sts:AssumeRole','kms:Encrypt'],"
+                + "'Resource':'arn:aws:iam::111122223333:role/ops'}]}", PolicyKind.IDENTITY);
+
+        assertEquals(List.of("sts:AssumeRole", "kms:Encrypt"), policy.statements().get(0).actions().values());
+    }
+
+    @Test
     void checkSize_overLimit_namesTheLimit() {
         String big = "{\"Id\":\"" + "x".repeat(Policy.MAX_DOCUMENT_CHARS) + "\"}";
         KmsException e = assertThrows(KmsException.class, () -> PolicyDocuments.checkSize(big));
@@ -137,7 +145,9 @@ class PolicyDocumentsTest {
             actionAndNotAction           | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'kms:*','NotAction':'kms:Sign'}]} | KEY | Statement[0]: has both Action and NotAction; use exactly one
             emptyActionList              | {'Statement':[{'Effect':'Allow','Principal':'*','Action':[]}]}    | KEY      | Statement[0].Action: must not be an empty list
             nonKmsAction                 | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'s3:GetObject'}]} | KEY | Statement[0].Action: 's3:GetObject' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *
-            nonKmsNotActionInIdentity    | {'Statement':[{'Effect':'Allow','NotAction':'iam:*','Resource':'*'}]} | IDENTITY | Statement[0].NotAction: 'iam:*' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *
+            nonKmsNotActionInIdentity    | {'Statement':[{'Effect':'Allow','NotAction':'iam:*','Resource':'*'}]} | IDENTITY | Statement[0].NotAction: 'iam:*' is not a KMS action (kms:NAME, wildcards * and ? allowed) or * or sts:AssumeRole
+            otherStsActionInIdentity     | {'Statement':[{'Effect':'Allow','Action':'sts:GetCallerIdentity','Resource':'*'}]} | IDENTITY | Statement[0].Action: 'sts:GetCallerIdentity' is not a KMS action (kms:NAME, wildcards * and ? allowed) or * or sts:AssumeRole
+            assumeRoleInKeyPolicy        | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'sts:AssumeRole'}]} | KEY | Statement[0].Action: 'sts:AssumeRole' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *
             kmsActionInTrustPolicy       | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'kms:Encrypt'}]} | TRUST | Statement[0].Action: 'kms:Encrypt' is not allowed in a trust policy; use sts:AssumeRole
             identityWithoutResource      | {'Statement':[{'Effect':'Allow','Action':'kms:*'}]}               | IDENTITY | Statement[0]: needs a Resource or NotResource
             resourceAndNotResource       | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'kms:*','Resource':'*','NotResource':'*'}]} | KEY | Statement[0]: has both Resource and NotResource; use exactly one

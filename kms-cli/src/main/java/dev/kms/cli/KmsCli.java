@@ -37,7 +37,7 @@ import java.util.function.Function;
                 RotationCommands.EnableKeyRotation.class, RotationCommands.DisableKeyRotation.class,
                 RotationCommands.GetKeyRotationStatus.class, RotationCommands.RotateKeyOnDemand.class,
                 RotationCommands.ListKeyRotations.class,
-                HsmCommands.class})
+                HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class})
 public final class KmsCli {
     private static final JacksonRuntime JMESPATH = new JacksonRuntime();
 
@@ -148,6 +148,18 @@ public final class KmsCli {
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
     <T> T withSession(Function<KmsSession, T> work) {
         try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env)) {
+            return work.apply(session);
+        }
+    }
+
+    /** The KMS_HOME this command works on. */
+    KmsHome kmsHome() {
+        return KmsHome.resolve(home, env);
+    }
+
+    /** Like {@link #withSession} with the audit trail only read, not opened for writing (see KmsSession). */
+    <T> T withAuditReadingSession(Function<KmsSession, T> work) {
+        try (KmsSession session = KmsSession.openForAuditReading(KmsHome.resolve(home, env), env)) {
             return work.apply(session);
         }
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The KMS_HOME directory: {@code config.properties}, {@code metadata.db} and, for the embedded default,
+ * The KMS_HOME directory: {@code config.properties}, {@code metadata.db}, {@code audit/} and, for the embedded default,
  * {@code softhsm/} (softhsm2.conf, tokens/, so.pin, user.pin). Chosen by {@code --home}, else the
  * environment variable KMS_HOME, else {@code ~/.kms}; scripts/kms resolves it the same way.
  */
@@ -46,6 +46,11 @@ final class KmsHome {
 
     Path database() {
         return dir.resolve("metadata.db");
+    }
+
+    /** The audit trail's files (docs/audit-trail.md). */
+    Path auditDirectory() {
+        return dir.resolve("audit");
     }
 
     Path softhsmDir() {

@@ -2,43 +2,68 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.AuditedKmsApi;
 import dev.kms.api.JsonPolicyParser;
 import dev.kms.api.KmsJsonApi;
+import dev.kms.audit.FileAuditTrail;
+import dev.kms.core.audit.HsmTrailSealer;
+import dev.kms.core.audit.TrailSealer;
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KeySpec;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.service.AccountRootsDirectory;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.MaintenanceService.MaintenanceReport;
 import dev.kms.pkcs11.Pkcs11Hsm;
+import dev.kms.store.SqliteIdentityStore;
 import dev.kms.store.SqliteMetadataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The service opened for one command: the token (logged in), the metadata store and the use cases,
- * with the overdue rotations and deletions already done. Closing logs out and closes the store.
+ * The service opened for one command: the token (logged in), the metadata and identity stores, the use
+ * cases and the audit trail under KMS_HOME/audit (sealed by the service-owned "audit-seal" HMAC key), with
+ * the overdue rotations and deletions already done. Every call goes through {@link AuditedKmsApi}. Closing
+ * seals and closes the trail, closes the stores and logs out.
  */
 final class KmsSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsSession.class);
 
+    /** Names the seal key in digest records: the label of its token object. */
+    static final String SEAL_KEY_ID = ServiceKeys.LABEL_PREFIX + ServiceKeys.AUDIT_SEAL;
+
     private final Pkcs11Hsm hsm;
     private final SqliteMetadataStore store;
+    private final SqliteIdentityStore identities;
     private final Kms kms;
-    private final KmsJsonApi api;
+    private final TrailSealer sealer;
+    private final Path auditDirectory;
+    private final FileAuditTrail trail;
+    private final AuditedKmsApi api;
     private final RequestContext operator;
 
-    private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, Kms kms, RequestContext operator) {
+    private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, SqliteIdentityStore identities, Kms kms,
+                       TrailSealer sealer, Path auditDirectory, FileAuditTrail trail, RequestContext operator) {
         this.hsm = hsm;
         this.store = store;
+        this.identities = identities;
         this.kms = kms;
-        this.api = new KmsJsonApi(kms);
+        this.sealer = sealer;
+        this.auditDirectory = auditDirectory;
+        this.trail = trail;
+        this.api = trail == null ? null
+                : new AuditedKmsApi(new KmsJsonApi(kms), trail, kms.deployment(), Clock.systemUTC());
         this.operator = operator;
     }
 
@@ -48,6 +73,19 @@ final class KmsSession implements AutoCloseable {
      * anyone asking.
      */
     static KmsSession open(KmsHome home, Map<String, String> env) {
+        return open(home, env, true);
+    }
+
+    /**
+     * A session for reading the audit trail ({@code kms audit verify}, which needs the seal key): the trail is
+     * not opened for writing, so a damaged trail can still be examined, no due-check runs and {@link #call}
+     * is refused.
+     */
+    static KmsSession openForAuditReading(KmsHome home, Map<String, String> env) {
+        return open(home, env, false);
+    }
+
+    private static KmsSession open(KmsHome home, Map<String, String> env, boolean writeTrail) {
         if (!Files.exists(home.configFile())) {
             EmbeddedDefault.create(home);
         }
@@ -72,12 +110,33 @@ final class KmsSession implements AutoCloseable {
             hsm.close();
             throw e;
         }
+        SqliteIdentityStore identities = null;
+        FileAuditTrail trail = null;
+        TrailSealer sealer;
+        Path auditDirectory = home.auditDirectory();
+        try {
+            identities = SqliteIdentityStore.open(home.database());
+            sealer = new HsmTrailSealer(hsm,
+                    new ServiceKeys(hsm, identities).ensure(ServiceKeys.AUDIT_SEAL, KeySpec.HMAC_256), SEAL_KEY_ID);
+            if (writeTrail) {
+                if (!Files.exists(auditDirectory)) {
+                    KmsHome.createPrivateDirectory(auditDirectory);
+                }
+                trail = FileAuditTrail.open(auditDirectory, sealer);
+            }
+        } catch (RuntimeException e) {
+            closeAll(null, identities, store, hsm);
+            throw e;
+        }
         Deployment deployment = config.deployment();
         Kms kms = Kms.create(deployment, hsm, store, new JsonPolicyParser(), new AccountRootsDirectory(deployment.accountId()),
                 Clock.systemUTC());
         RequestContext operator = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
                 null, "kms-cli");
-        KmsSession session = new KmsSession(hsm, store, kms, operator);
+        KmsSession session = new KmsSession(hsm, store, identities, kms, sealer, auditDirectory, trail, operator);
+        if (!writeTrail) {
+            return session;
+        }
         try {
             MaintenanceReport report = session.kms.maintenance().runDue();
             if (!report.rotatedKeyIds().isEmpty() || !report.deletedKeyIds().isEmpty()) {
@@ -98,21 +157,52 @@ final class KmsSession implements AutoCloseable {
         return hsm;
     }
 
-    /** Runs one AWS KMS operation as the local operator, the root of the configured account. */
+    /** Runs one AWS KMS operation as the local operator, the root of the configured account; audited. */
     ObjectNode call(String operation, JsonNode request) {
+        if (api == null) {
+            throw new KmsException(ErrorCode.INTERNAL, "This session only reads the audit trail.");
+        }
         return api.call(operator, operation, request);
+    }
+
+    /** The seal key of the audit trail, to verify it. */
+    TrailSealer auditSealer() {
+        return sealer;
+    }
+
+    /** KMS_HOME/audit, where the trail lives. */
+    Path auditDirectory() {
+        return auditDirectory;
     }
 
     RequestContext operator() {
         return operator;
     }
 
+    /** Seals and closes the trail (it needs the token), then the stores, then logs out. */
     @Override
     public void close() {
+        closeAll(trail, identities, store, hsm);
+    }
+
+    private static void closeAll(FileAuditTrail trail, SqliteIdentityStore identities, SqliteMetadataStore store,
+                                 Pkcs11Hsm hsm) {
         try {
-            store.close();
+            if (trail != null) {
+                trail.close();
+            }
         } finally {
-            hsm.close();
+            try {
+                if (identities != null) {
+                    identities.close();
+                }
+            } finally {
+                try {
+                    store.close();
+                } finally {
+                    hsm.close();
+                }
+            }
         }
     }
 }

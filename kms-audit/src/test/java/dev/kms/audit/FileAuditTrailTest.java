@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class FileAuditTrailTest extends AuditSinkContract {
     @TempDir
@@ -120,21 +118,6 @@ class FileAuditTrailTest extends AuditSinkContract {
     }
 
     @Test
-    void record_whenTheDirectoryBecameReadOnly_throwsAtRotation_andIsUnhealthyAtOnce() throws IOException {
-        trail = FileAuditTrail.open(dir, Trails.sealer(), Trails.options(1000, 1));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            assumeTrue(!Files.isWritable(dir), "running as root: permissions do not stop writes");
-            assertFalse(trail.healthy());
-            KmsException e = assertThrows(KmsException.class,
-                    () -> trail.record(SampleEvents.encrypt("alice", "k1", SampleEvents.T0)));
-            assertEquals(ErrorCode.INTERNAL, e.code());
-        } finally {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-    }
-
-    @Test
     void open_onAnUnwritablePath_throwsInternal() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
         KmsException e = assertThrows(KmsException.class, () -> FileAuditTrail.open(file, Trails.sealer()));
@@ -142,14 +125,14 @@ class FileAuditTrailTest extends AuditSinkContract {
     }
 
     @Test
-    void idleTrail_sealsItsTailAfterTheSealInterval() throws InterruptedException {
+    void idleTrail_sealsItsTailAfterTheSealInterval() {
         trail = FileAuditTrail.open(dir, Trails.sealer(), Trails.options(1000, 1 << 20)
                 .withSealInterval(java.time.Duration.ofMillis(50)));
         trail.record(SampleEvents.encrypt("alice", "k1", SampleEvents.T0));
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (!Trails.verify(dir).problems(AuditVerifier.Kind.UNSEALED_TAIL).isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "tail not sealed within 10 s");
-            Thread.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }
         assertEquals(List.of(), Trails.verify(dir).problems());
     }

@@ -37,7 +37,8 @@ import java.util.function.Function;
                 RotationCommands.EnableKeyRotation.class, RotationCommands.DisableKeyRotation.class,
                 RotationCommands.GetKeyRotationStatus.class, RotationCommands.RotateKeyOnDemand.class,
                 RotationCommands.ListKeyRotations.class,
-                HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class})
+                HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class,
+                IamCommands.class, StsCommands.class, AccountCommands.class})
 public final class KmsCli {
     private static final JacksonRuntime JMESPATH = new JacksonRuntime();
 
@@ -55,6 +56,12 @@ public final class KmsCli {
     @Option(names = "--query", paramLabel = "JMESPATH", scope = ScopeType.INHERIT, converter = QueryConverter.class,
             description = "A JMESPath query applied to the response, as in the AWS CLI")
     private Expression<JsonNode> query;
+
+    @Option(names = "--profile", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Act as the principal of this profile of ~/.aws/credentials or ~/.aws/config. Default: "
+                    + "$AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY[/$AWS_SESSION_TOKEN], else $AWS_PROFILE, else the "
+                    + "local operator as the account root")
+    private String profile;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level to stderr")
     private boolean debug;
@@ -147,7 +154,11 @@ public final class KmsCli {
 
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
     <T> T withSession(Function<KmsSession, T> work) {
-        try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env)) {
+        try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env);
+             Credentials credentials = Credentials.caller(profile, env)) {
+            if (credentials != null) {
+                session.actAs(credentials);
+            }
             return work.apply(session);
         }
     }

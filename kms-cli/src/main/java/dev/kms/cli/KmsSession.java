@@ -10,13 +10,14 @@ import dev.kms.core.audit.HsmTrailSealer;
 import dev.kms.core.audit.TrailSealer;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.IdentityDirectory;
+import dev.kms.core.identity.IdentityServices;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.port.Hsm;
-import dev.kms.core.service.AccountRootsDirectory;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.MaintenanceService.MaintenanceReport;
 import dev.kms.pkcs11.Pkcs11Hsm;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -42,6 +44,8 @@ final class KmsSession implements AutoCloseable {
 
     /** Names the seal key in digest records: the label of its token object. */
     static final String SEAL_KEY_ID = ServiceKeys.LABEL_PREFIX + ServiceKeys.AUDIT_SEAL;
+    /** A command is one short process, but the directory is also what a long-running node would use. */
+    private static final Duration IDENTITY_POLICY_TTL = Duration.ofSeconds(5);
 
     private final Pkcs11Hsm hsm;
     private final SqliteMetadataStore store;
@@ -51,7 +55,8 @@ final class KmsSession implements AutoCloseable {
     private final Path auditDirectory;
     private final FileAuditTrail trail;
     private final AuditedKmsApi api;
-    private final RequestContext operator;
+    private RequestContext operator;
+    private IdentityServices identity;
 
     private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, SqliteIdentityStore identities, Kms kms,
                        TrailSealer sealer, Path auditDirectory, FileAuditTrail trail, RequestContext operator) {
@@ -129,11 +134,20 @@ final class KmsSession implements AutoCloseable {
             throw e;
         }
         Deployment deployment = config.deployment();
-        Kms kms = Kms.create(deployment, hsm, store, new JsonPolicyParser(), new AccountRootsDirectory(deployment.accountId()),
-                Clock.systemUTC());
+        JsonPolicyParser parser = new JsonPolicyParser();
+        IdentityServices identity;
+        try {
+            identity = IdentityServices.create(deployment, hsm, identities, identities, parser, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            closeAll(trail, identities, store, hsm);
+            throw e;
+        }
+        Kms kms = Kms.create(deployment, hsm, store, parser,
+                new IdentityDirectory(identity, Clock.systemUTC(), IDENTITY_POLICY_TTL), Clock.systemUTC());
         RequestContext operator = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
                 null, "kms-cli");
         KmsSession session = new KmsSession(hsm, store, identities, kms, sealer, auditDirectory, trail, operator);
+        session.identity = identity;
         if (!writeTrail) {
             return session;
         }
@@ -175,8 +189,24 @@ final class KmsSession implements AutoCloseable {
         return auditDirectory;
     }
 
+    /** The caller every request of this session is evaluated as: the local operator unless {@link #actAs} said otherwise. */
     RequestContext operator() {
         return operator;
+    }
+
+    /** IAM, STS and authentication on this deployment's identity store. */
+    IdentityServices identity() {
+        return identity;
+    }
+
+    /**
+     * Makes every later request of this session the request of the principal {@code credentials} belong to,
+     * instead of the local operator's; AccessDeniedException (AWS's wording) when they are refused. The caller
+     * keeps and clears the credentials.
+     */
+    void actAs(Credentials credentials) {
+        Principal principal = credentials.authenticate(identity.authenticator());
+        operator = RequestContext.direct(principal, null, "kms-cli");
     }
 
     /** Seals and closes the trail (it needs the token), then the stores, then logs out. */

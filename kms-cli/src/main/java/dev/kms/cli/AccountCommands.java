@@ -1,0 +1,45 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.core.identity.Account;
+import dev.kms.core.identity.RequestContext;
+import picocli.CommandLine.Command;
+
+/** {@code kms account create|list}: the deployment's accounts; only the deployment account's root may call them. */
+@Command(name = "account", mixinStandardHelpOptions = true, description = "The deployment's accounts.",
+        subcommands = {AccountCommands.Create.class, AccountCommands.ListAccounts.class})
+final class AccountCommands {
+    private AccountCommands() {
+    }
+
+    static ObjectNode account(KmsSession session, Account account) {
+        ObjectNode node = IdentityCommand.object();
+        node.put("Id", account.accountId());
+        node.put("Arn", "arn:" + session.kms().deployment().partition() + ":iam::" + account.accountId() + ":root");
+        node.put("CreateDate", IdentityCommand.date(account.created()));
+        return node;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates an account with a new 12-digit id.")
+    static final class Create extends IdentityCommand {
+        @Override
+        JsonNode run(KmsSession session, RequestContext caller) {
+            ObjectNode out = object();
+            out.set("Account", account(session, session.identity().iam().createAccount(caller)));
+            return out;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the accounts.")
+    static final class ListAccounts extends IdentityCommand {
+        @Override
+        JsonNode run(KmsSession session, RequestContext caller) {
+            ObjectNode out = object();
+            ArrayNode accounts = out.putArray("Accounts");
+            session.identity().iam().listAccounts(caller).forEach(a -> accounts.add(account(session, a)));
+            return out;
+        }
+    }
+}

@@ -53,7 +53,11 @@ public record CiphertextBlob(String region, String accountId, UUID keyId, Materi
     }
 
     public byte[] encode() {
-        byte[] header = header();
+        return encode(header(), sealed);
+    }
+
+    /** The blob of a header already built for the AAD and the HSM's output, without building the header again. */
+    public static byte[] encode(byte[] header, AeadCiphertext sealed) {
         return ByteBuffer.allocate(header.length + sealed.iv().length + sealed.ciphertextAndTag().length)
                 .put(header).put(sealed.iv()).put(sealed.ciphertextAndTag()).array();
     }

@@ -99,11 +99,10 @@ public final class CryptoService {
     private byte[] seal(KmsKey key, byte[] plaintext, EncryptionContext ctx) {
         key.state().requireUsable(keys.arn(key));
         KeyMaterial material = key.currentMaterial();
-        String region = keys.deployment().region();
-        UUID keyId = UUID.fromString(key.keyId());
-        byte[] header = CiphertextBlob.header(region, key.accountId(), keyId, material.id());
+        byte[] header = CiphertextBlob.header(keys.deployment().region(), key.accountId(), UUID.fromString(key.keyId()),
+                material.id());
         Hsm.AeadCiphertext sealed = hsm.encrypt(material.id(), plaintext, CiphertextBlob.associatedData(header, ctx));
-        return new CiphertextBlob(region, key.accountId(), keyId, material.id(), sealed).encode();
+        return CiphertextBlob.encode(header, sealed);
     }
 
     /**

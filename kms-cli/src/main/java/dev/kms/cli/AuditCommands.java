@@ -106,7 +106,7 @@ final class AuditCommands {
                         + " or id), Username (user name or principal ARN), EventId, ReadOnly, AccessKeyId,"
                         + " EventSource or ResourceType. Shorthand or JSON"
                         + " [{\"AttributeKey\":\"K\",\"AttributeValue\":\"V\"}]"})
-        List<List<String[]>> attributes;
+        List<ArrayNode> attributes;
 
         @Option(names = "--start-time", converter = TimeConverter.class, paramLabel = "TIME",
                 description = "Events at or after TIME: ISO-8601 (2025-01-31T12:00:00Z, 2025-01-31) or epoch seconds")
@@ -127,7 +127,8 @@ final class AuditCommands {
             KmsCli cli = (KmsCli) spec.root().userObject();
             List<AuditLookup.LookupAttribute> lookup = new ArrayList<>();
             if (attributes != null) {
-                attributes.forEach(list -> list.forEach(a -> lookup.add(new AuditLookup.LookupAttribute(a[0], a[1]))));
+                Params.flatten(attributes).forEach(a -> lookup.add(new AuditLookup.LookupAttribute(
+                        a.get("AttributeKey").asText(), a.get("AttributeValue").asText())));
             }
             AuditLookup.Query query = new AuditLookup.Query(lookup, startTime, endTime, maxResults, nextToken);
             ObjectNode result = AuditLookup.of(cli.kmsHome().auditDirectory()).lookupEvents(query);
@@ -206,17 +207,17 @@ final class AuditCommands {
 
     /**
      * One value of --lookup-attributes: {@code AttributeKey=K,AttributeValue=V} (the value may hold commas), or
-     * JSON, one object or an array of them; each becomes {@code [key, value]} pairs, checked when the query is
-     * built.
+     * JSON, one object or an array of them; each becomes {@code {AttributeKey, AttributeValue}} objects, whose
+     * names the lookup checks.
      */
-    static final class AttributeConverter implements ITypeConverter<List<String[]>> {
+    static final class AttributeConverter implements ITypeConverter<ArrayNode> {
         private static final String KEY = "AttributeKey=";
         private static final String VALUE = ",AttributeValue=";
 
         @Override
-        public List<String[]> convert(String value) {
+        public ArrayNode convert(String value) {
             String text = Params.text(value).strip();
-            List<String[]> pairs = new ArrayList<>();
+            ArrayNode pairs = Params.NODES.arrayNode();
             if (text.startsWith("[") || text.startsWith("{")) {
                 JsonNode node;
                 try {
@@ -229,7 +230,7 @@ final class AuditCommands {
                         throw new TypeConversionException(
                                 "expected {\"AttributeKey\": \"...\", \"AttributeValue\": \"...\"}");
                     }
-                    pairs.add(new String[] {item.get("AttributeKey").asText(), item.get("AttributeValue").asText()});
+                    pairs.add(item);
                 }
                 return pairs;
             }
@@ -237,8 +238,8 @@ final class AuditCommands {
             if (!text.startsWith(KEY) || valueAt < 0) {
                 throw new TypeConversionException("expected AttributeKey=KEY,AttributeValue=VALUE");
             }
-            pairs.add(new String[] {text.substring(KEY.length(), valueAt), text.substring(valueAt + VALUE.length())});
-            return pairs;
+            return pairs.add(Params.NODES.objectNode().put("AttributeKey", text.substring(KEY.length(), valueAt))
+                    .put("AttributeValue", text.substring(valueAt + VALUE.length())));
         }
     }
 

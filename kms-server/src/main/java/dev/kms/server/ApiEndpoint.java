@@ -1,0 +1,191 @@
+package dev.kms.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.KmsJsonApi;
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The routing of the HTTP API, free of any server type: {@code POST /} (AWS JSON 1.1, SigV4) and
+ * {@code GET /healthz}. Every error is mapped to its AWS body and status here and nowhere else
+ * (docs/kms-reference.md, Wire protocol); nothing a client sends yields a stack trace or a 500.
+ */
+public final class ApiEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoint.class);
+    public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    public static final String TARGET_PREFIX = "TrentService.";
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final KmsOperations operations;
+    private final SigV4Verifier verifier;
+    private final BooleanSupplier readiness;
+    private final int maxBodyBytes;
+
+    /** The answer to one request: status, body (JSON) and, for errors, the AWS error name. */
+    public record Answer(int status, String requestId, String errorType, byte[] body) {
+        public Answer {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /** One HTTP request, as the server adapter read it. */
+    public record Call(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
+                       String sourceIp) {
+        public Call {
+            Objects.requireNonNull(method, "method");
+            Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.forEach((name, values) -> copy.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+            headers = copy;
+            body = body == null ? new byte[0] : body;
+        }
+    }
+
+    public ApiEndpoint(KmsOperations operations, SigV4Verifier verifier, BooleanSupplier readiness, int maxBodyBytes) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 1");
+        }
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** A fresh request id: every response carries one as {@code x-amzn-RequestId}. */
+    public static String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** True for the requests {@link #handle} serves without reading a body: the health check. */
+    public static boolean isHealthCheck(String method, String rawPath) {
+        return "GET".equals(method) && "/healthz".equals(rawPath);
+    }
+
+    /** Answers one request. */
+    public Answer handle(Call call, String requestId) {
+        if (isHealthCheck(call.method(), call.rawPath())) {
+            return health(requestId);
+        }
+        if (!"/".equals(call.rawPath()) || !"POST".equals(call.method())) {
+            return error(404, requestId, "UnknownOperationException",
+                    "This service answers POST / with X-Amz-Target: TrentService.<Operation>.");
+        }
+        if (call.body().length > maxBodyBytes) {
+            return tooLarge(requestId);
+        }
+        try {
+            Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
+                    call.rawQuery(), call.headers(), call.body()));
+            return api(call, principal, requestId);
+        } catch (AuthError e) {
+            return error(e.status(), requestId, e.awsName(), e.getMessage());
+        }
+    }
+
+    /** The answer to a body over {@link #maxBodyBytes()}, before it is read in full. */
+    public Answer tooLarge(String requestId) {
+        return error(413, requestId, "RequestEntityTooLargeException",
+                "Request body exceeds the limit of " + maxBodyBytes + " bytes.");
+    }
+
+    private Answer api(Call call, Principal principal, String requestId) {
+        String contentType = first(call.headers(), "Content-Type");
+        if (contentType == null || !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE)) {
+            return error(400, requestId, "SerializationException", "Content-Type must be " + CONTENT_TYPE + ".");
+        }
+        String target = first(call.headers(), "X-Amz-Target");
+        if (target == null || !target.startsWith(TARGET_PREFIX) || target.length() == TARGET_PREFIX.length()) {
+            return error(400, requestId, "UnknownOperationException",
+                    "X-Amz-Target must be " + TARGET_PREFIX + "<Operation>.");
+        }
+        String operation = target.substring(TARGET_PREFIX.length());
+        JsonNode request;
+        try {
+            request = call.body().length == 0 ? JSON.objectNode() : MAPPER.readTree(call.body());
+        } catch (IOException e) {
+            return error(400, requestId, "SerializationException", "The request body is not valid JSON.");
+        }
+        if (request == null || request.isMissingNode()) {
+            request = JSON.objectNode();
+        }
+        if (!request.isObject()) {
+            return error(400, requestId, "SerializationException", "The request body must be a JSON object.");
+        }
+        RequestContext ctx = new RequestContext(principal, null, call.sourceIp(), first(call.headers(), "User-Agent"),
+                requestId);
+        try {
+            return new Answer(200, requestId, null, MAPPER.writeValueAsBytes(operations.call(ctx, operation, request)));
+        } catch (KmsException e) {
+            if (e.code().serverFault()) {
+                LOG.warn("request {} {} failed: {}", requestId, operation, e.code().awsName(), e);
+            }
+            return new Answer(status(e.code()), requestId, e.code().awsName(), bytes(KmsJsonApi.errorBody(e)));
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.error("request {} {} failed unexpectedly", requestId, operation, e);
+            return error(500, requestId, ErrorCode.INTERNAL.awsName(), "The service failed to process the request.");
+        }
+    }
+
+    /** docs/kms-reference.md, Wire protocol: 400 for client errors, 500 for service faults, 503 for timeouts. */
+    static int status(ErrorCode code) {
+        if (code == ErrorCode.DEPENDENCY_TIMEOUT) {
+            return 503;
+        }
+        return code.serverFault() ? 500 : 400;
+    }
+
+    private Answer health(String requestId) {
+        boolean ready;
+        try {
+            ready = readiness.getAsBoolean();
+        } catch (RuntimeException e) {
+            LOG.warn("readiness check failed", e);
+            ready = false;
+        }
+        ObjectNode body = JSON.objectNode().put("status", ready ? "ok" : "unavailable");
+        return new Answer(ready ? 200 : 503, requestId, null, bytes(body));
+    }
+
+    static Answer error(int status, String requestId, String type, String message) {
+        ObjectNode body = JSON.objectNode().put("__type", type).put("message", message);
+        return new Answer(status, requestId, type, bytes(body));
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.kms.server;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The KMS HTTP server: a thin Jetty 12 adapter (core handler API, HTTP/1.1 with keep-alive) around
+ * {@link ApiEndpoint}. Bounded worker pool and queue, a body cap, {@code x-amzn-RequestId} and a {@code Date}
+ * from the service clock on every response (SDKs correct their clock skew from it), and a graceful stop that
+ * lets in-flight requests finish.
+ */
+public final class KmsHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KmsHttpServer.class);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    /**
+     * Where and how to listen. {@code port} 0 picks a free port. The body cap defaults to 64 KiB: the largest
+     * legitimate request (a 6144-byte CiphertextBlob in base64, or a 32 KB key policy, with its other members)
+     * stays far below it.
+     */
+    public record Options(String host, int port, int maxThreads, int maxQueuedRequests, int maxBodyBytes,
+                          Duration stopTimeout, Duration idleTimeout) {
+        public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+        public Options {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535");
+            }
+            if (maxThreads < 4) {
+                throw new IllegalArgumentException("maxThreads must be at least 4 (Jetty needs some for I/O)");
+            }
+            if (maxQueuedRequests < 1) {
+                throw new IllegalArgumentException("maxQueuedRequests must be at least 1");
+            }
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes must be at least 1");
+            }
+            if (stopTimeout == null || stopTimeout.isNegative()) {
+                throw new IllegalArgumentException("stopTimeout must be zero or more");
+            }
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive");
+            }
+        }
+
+        /** Loopback, the given port, 64 worker threads, 1024 queued tasks, 64 KiB bodies, 30 s to drain. */
+        public static Options defaults(int port) {
+            return new Options("127.0.0.1", port, 64, 1024, DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(30),
+                    Duration.ofSeconds(60));
+        }
+
+        public Options withStopTimeout(Duration timeout) {
+            return new Options(host, port, maxThreads, maxQueuedRequests, maxBodyBytes, timeout, idleTimeout);
+        }
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    public KmsHttpServer(Options options, ApiEndpoint endpoint, Clock clock) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(clock, "clock");
+        if (endpoint.maxBodyBytes() != options.maxBodyBytes()) {
+            throw new IllegalArgumentException("the endpoint's body cap must be the server's");
+        }
+        // A bounded queue: beyond it Jetty refuses work instead of queueing without limit.
+        QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()),
+                (int) options.idleTimeout().toMillis(), new BlockingArrayQueue<>(options.maxQueuedRequests()));
+        pool.setName("kms-http");
+        server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setSendDateHeader(false); // the service clock's Date is sent instead, see ApiHandler
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(new ApiHandler(endpoint, clock)));
+        server.setStopTimeout(options.stopTimeout().toMillis());
+        server.setStopAtShutdown(false);
+    }
+
+    /** Binds and starts serving. */
+    public KmsHttpServer start() {
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP server on " + connector.getHost() + ":"
+                    + connector.getPort() + ": " + e.getMessage(), e);
+        }
+        LOG.info("KMS HTTP server listening on {}", endpoint());
+        return this;
+    }
+
+    /** The port bound, once started (the ephemeral one when 0 was asked for). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@code http://host:port}, for clients' endpoint override. */
+    public URI endpoint() {
+        String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    /** Stops accepting, lets in-flight requests finish for up to the stop timeout, then closes. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("the HTTP server did not stop cleanly", e);
+        }
+    }
+
+    /** The Jetty side: read headers and a capped body, let the endpoint answer, write the answer. */
+    private static final class ApiHandler extends Handler.Abstract {
+        private final ApiEndpoint endpoint;
+        private final Clock clock;
+
+        ApiHandler(ApiEndpoint endpoint, Clock clock) {
+            this.endpoint = endpoint;
+            this.clock = clock;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String requestId = ApiEndpoint.newRequestId();
+            String method = request.getMethod();
+            String path = request.getHttpURI().getPath();
+            ApiEndpoint.Answer answer;
+            if (ApiEndpoint.isHealthCheck(method, path)) {
+                answer = endpoint.handle(call(request, method, path, new byte[0]), requestId);
+            } else if (request.getLength() > endpoint.maxBodyBytes()) {
+                answer = endpoint.tooLarge(requestId);
+            } else {
+                byte[] body;
+                try {
+                    // Blocking is fine here: the handler runs on a worker thread of the bounded pool.
+                    body = Content.Source.asByteArrayAsync(request, endpoint.maxBodyBytes()).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    callback.failed(e);
+                    return true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IllegalArgumentException) {
+                        // a chunked body that grew past the cap
+                        write(response, callback, endpoint.tooLarge(requestId), true);
+                    } else {
+                        callback.failed(e.getCause());
+                    }
+                    return true;
+                }
+                answer = endpoint.handle(call(request, method, path, body), requestId);
+            }
+            write(response, callback, answer, answer.status() == 413);
+            return true;
+        }
+
+        private static ApiEndpoint.Call call(Request request, String method, String path, byte[] body) {
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (HttpField field : request.getHeaders()) {
+                headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
+            }
+            return new ApiEndpoint.Call(method, path, request.getHttpURI().getQuery(), headers, body,
+                    Request.getRemoteAddr(request));
+        }
+
+        private void write(Response response, Callback callback, ApiEndpoint.Answer answer, boolean close) {
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiEndpoint.CONTENT_TYPE);
+            response.getHeaders().put("x-amzn-RequestId", answer.requestId());
+            response.getHeaders().put(HttpHeader.DATE, HTTP_DATE.format(clock.instant().atOffset(ZoneOffset.UTC)));
+            if (answer.errorType() != null) {
+                response.getHeaders().put("x-amzn-ErrorType", answer.errorType());
+            }
+            if (close) {
+                // The unread rest of an oversized body would otherwise be parsed as the next request.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            response.write(true, ByteBuffer.wrap(answer.body()), callback);
+        }
+    }
+}

@@ -16,9 +16,6 @@ final class Credentials implements AutoCloseable {
     static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
     static final String PROFILE = "AWS_PROFILE";
-    static final String SERVICE_ACCESS_KEY_ID = "KMS_SERVICE_ACCESS_KEY_ID";
-    static final String SERVICE_SECRET_ACCESS_KEY = "KMS_SERVICE_SECRET_ACCESS_KEY";
-    static final String SERVICE_SESSION_TOKEN = "KMS_SERVICE_SESSION_TOKEN";
 
     private final String accessKeyId;
     private final char[] secret;
@@ -49,17 +46,6 @@ final class Credentials implements AutoCloseable {
         }
         String envProfile = env.get(PROFILE);
         return envProfile == null || envProfile.isBlank() ? null : Profiles.read(envProfile, env);
-    }
-
-    /**
-     * The credentials of an integrated service calling on the caller's behalf: {@code --service-profile}, else
-     * KMS_SERVICE_ACCESS_KEY_ID and KMS_SERVICE_SECRET_ACCESS_KEY; null when neither is given.
-     */
-    static Credentials service(String serviceProfile, Map<String, String> env) {
-        if (serviceProfile != null) {
-            return Profiles.read(serviceProfile, env);
-        }
-        return fromEnv(env, SERVICE_ACCESS_KEY_ID, SERVICE_SECRET_ACCESS_KEY, SERVICE_SESSION_TOKEN, "service environment");
     }
 
     private static Credentials fromEnv(Map<String, String> env, String idVar, String secretVar, String tokenVar,

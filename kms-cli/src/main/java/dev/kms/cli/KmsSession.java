@@ -44,6 +44,8 @@ final class KmsSession implements AutoCloseable {
 
     /** Names the seal key in digest records: the label of its token object. */
     static final String SEAL_KEY_ID = ServiceKeys.LABEL_PREFIX + ServiceKeys.AUDIT_SEAL;
+    /** How long a command waits for another one writing the same trail (see AuditTrailLock). */
+    private static final Duration TRAIL_LOCK_TIMEOUT = Duration.ofSeconds(60);
     /** A command is one short process, but the directory is also what a long-running node would use. */
     private static final Duration IDENTITY_POLICY_TTL = Duration.ofSeconds(5);
 
@@ -54,12 +56,14 @@ final class KmsSession implements AutoCloseable {
     private final TrailSealer sealer;
     private final Path auditDirectory;
     private final FileAuditTrail trail;
+    private final AuditTrailLock trailLock;
     private final AuditedKmsApi api;
     private RequestContext operator;
     private IdentityServices identity;
 
     private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, SqliteIdentityStore identities, Kms kms,
-                       TrailSealer sealer, Path auditDirectory, FileAuditTrail trail, RequestContext operator) {
+                       TrailSealer sealer, Path auditDirectory, FileAuditTrail trail, AuditTrailLock trailLock,
+                       RequestContext operator) {
         this.hsm = hsm;
         this.store = store;
         this.identities = identities;
@@ -67,6 +71,7 @@ final class KmsSession implements AutoCloseable {
         this.sealer = sealer;
         this.auditDirectory = auditDirectory;
         this.trail = trail;
+        this.trailLock = trailLock;
         this.api = trail == null ? null
                 : new AuditedKmsApi(new KmsJsonApi(kms), trail, kms.deployment(), Clock.systemUTC());
         this.operator = operator;
@@ -117,6 +122,7 @@ final class KmsSession implements AutoCloseable {
         }
         SqliteIdentityStore identities = null;
         FileAuditTrail trail = null;
+        AuditTrailLock trailLock = null;
         TrailSealer sealer;
         Path auditDirectory = home.auditDirectory();
         try {
@@ -124,13 +130,14 @@ final class KmsSession implements AutoCloseable {
             sealer = new HsmTrailSealer(hsm,
                     new ServiceKeys(hsm, identities).ensure(ServiceKeys.AUDIT_SEAL, KeySpec.HMAC_256), SEAL_KEY_ID);
             if (writeTrail) {
+                trailLock = AuditTrailLock.acquire(home.dir().resolve("audit.lock"), TRAIL_LOCK_TIMEOUT);
                 if (!Files.exists(auditDirectory)) {
                     KmsHome.createPrivateDirectory(auditDirectory);
                 }
                 trail = FileAuditTrail.open(auditDirectory, sealer);
             }
         } catch (RuntimeException e) {
-            closeAll(null, identities, store, hsm);
+            closeAll(null, trailLock, identities, store, hsm);
             throw e;
         }
         Deployment deployment = config.deployment();
@@ -139,14 +146,15 @@ final class KmsSession implements AutoCloseable {
         try {
             identity = IdentityServices.create(deployment, hsm, identities, identities, parser, Clock.systemUTC());
         } catch (RuntimeException e) {
-            closeAll(trail, identities, store, hsm);
+            closeAll(trail, trailLock, identities, store, hsm);
             throw e;
         }
         Kms kms = Kms.create(deployment, hsm, store, parser,
                 new IdentityDirectory(identity, Clock.systemUTC(), IDENTITY_POLICY_TTL), Clock.systemUTC());
         RequestContext operator = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
                 null, "kms-cli");
-        KmsSession session = new KmsSession(hsm, store, identities, kms, sealer, auditDirectory, trail, operator);
+        KmsSession session = new KmsSession(hsm, store, identities, kms, sealer, auditDirectory, trail, trailLock,
+                operator);
         session.identity = identity;
         if (!writeTrail) {
             return session;
@@ -212,14 +220,20 @@ final class KmsSession implements AutoCloseable {
     /** Seals and closes the trail (it needs the token), then the stores, then logs out. */
     @Override
     public void close() {
-        closeAll(trail, identities, store, hsm);
+        closeAll(trail, trailLock, identities, store, hsm);
     }
 
-    private static void closeAll(FileAuditTrail trail, SqliteIdentityStore identities, SqliteMetadataStore store,
-                                 Pkcs11Hsm hsm) {
+    private static void closeAll(FileAuditTrail trail, AuditTrailLock trailLock, SqliteIdentityStore identities,
+                                 SqliteMetadataStore store, Pkcs11Hsm hsm) {
         try {
-            if (trail != null) {
-                trail.close();
+            try {
+                if (trail != null) {
+                    trail.close();
+                }
+            } finally {
+                if (trailLock != null) {
+                    trailLock.close();
+                }
             }
         } finally {
             try {

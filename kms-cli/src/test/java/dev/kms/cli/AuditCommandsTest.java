@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -253,6 +255,24 @@ class AuditCommandsTest extends CliTestBase {
 
         Files.delete(auditDir());
         assertEquals(keys, kms.ok("list-keys").get("Keys").size(), "no key was created");
+    }
+
+    @Test
+    void concurrentCommands_takeTurnsWritingTheTrail_soTheChainDoesNotFork() throws Exception {
+        kms.createKey();
+        CompletableFuture<CliFixture.Result> second;
+        try (KmsSession first = KmsSession.open(KmsHome.resolve(home, kms.env), kms.env)) {
+            first.call("GenerateRandom", Params.NODES.objectNode().put("NumberOfBytes", 16));
+            second = CompletableFuture.supplyAsync(() -> kms.run("create-key"));
+            Thread.sleep(700);
+            assertFalse(second.isDone(), "the second command waits for the first to close the trail");
+            first.call("ListKeys", Params.NODES.objectNode());
+        }
+        assertEquals(0, second.get(60, TimeUnit.SECONDS).exit());
+
+        CliFixture.Result verify = kms.run("audit", "verify");
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+        assertEquals(4, verify.json().get("Events").asInt());
     }
 
     @Test

@@ -37,6 +37,7 @@ import java.util.function.Function;
                 RotationCommands.EnableKeyRotation.class, RotationCommands.DisableKeyRotation.class,
                 RotationCommands.GetKeyRotationStatus.class, RotationCommands.RotateKeyOnDemand.class,
                 RotationCommands.ListKeyRotations.class,
+                PolicyCommands.GetKeyPolicy.class, PolicyCommands.PutKeyPolicy.class, PolicyCommands.ListKeyPolicies.class,
                 HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class,
                 IamCommands.class, StsCommands.class, AccountCommands.class})
 public final class KmsCli {

@@ -1,0 +1,63 @@
+package dev.kms.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Key policy commands: aws kms get-key-policy, put-key-policy, list-key-policies. */
+final class PolicyCommands {
+    private PolicyCommands() {
+    }
+
+    @Command(name = "get-key-policy", mixinStandardHelpOptions = true, description = "Shows a key's policy.")
+    static final class GetKeyPolicy extends KeyCommands.KeyIdCommand {
+        @Option(names = "--policy-name", description = "default (the only policy a key has)")
+        String policyName;
+
+        @Override
+        void fill(ObjectNode request) {
+            super.fill(request);
+            put(request, "PolicyName", policyName);
+        }
+    }
+
+    @Command(name = "put-key-policy", mixinStandardHelpOptions = true,
+            description = "Replaces a key's policy; refused if it would lock you out, unless the check is bypassed.")
+    static final class PutKeyPolicy extends KeyCommands.KeyIdCommand {
+        @Option(names = "--policy-name", description = "default (the only policy a key has)")
+        String policyName;
+        @Option(names = "--policy", required = true, converter = Params.Text.class, description = "Key policy (JSON or file://PATH)")
+        String policy;
+        @Option(names = "--bypass-policy-lockout-safety-check", negatable = true)
+        Boolean bypassPolicyLockoutSafetyCheck;
+
+        @Override
+        void fill(ObjectNode request) {
+            super.fill(request);
+            put(request, "PolicyName", policyName);
+            put(request, "Policy", policy);
+            put(request, "BypassPolicyLockoutSafetyCheck", bypassPolicyLockoutSafetyCheck);
+        }
+    }
+
+    @Command(name = "list-key-policies", mixinStandardHelpOptions = true, description = "Lists the names of a key's policies.")
+    static final class ListKeyPolicies extends PaginatedCommand {
+        @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
+        String keyId;
+
+        @Override
+        void fill(ObjectNode request) {
+            put(request, "KeyId", keyId);
+        }
+
+        @Override
+        String resultKey() {
+            return "PolicyNames";
+        }
+
+        @Override
+        int maxPageSize() {
+            return 1000;
+        }
+    }
+}

@@ -10,14 +10,16 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -46,8 +49,8 @@ public final class KmsHttpServer implements AutoCloseable {
      * legitimate request (a 6144-byte CiphertextBlob in base64, or a 32 KB key policy, with its other members)
      * stays far below it.
      */
-    public record Options(String host, int port, int maxThreads, int maxQueuedRequests, int maxBodyBytes,
-                          Duration stopTimeout, Duration idleTimeout) {
+    public record Options(String host, int port, int maxThreads, int maxConcurrentRequests, int maxQueuedRequests,
+                          Duration maxQueueWait, int maxBodyBytes, Duration stopTimeout, Duration idleTimeout) {
         public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
         public Options {
@@ -55,31 +58,39 @@ public final class KmsHttpServer implements AutoCloseable {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535");
             }
-            if (maxThreads < 4) {
-                throw new IllegalArgumentException("maxThreads must be at least 4 (Jetty needs some for I/O)");
+            if (maxThreads < 8) {
+                throw new IllegalArgumentException("maxThreads must be at least 8 (Jetty needs some for I/O)");
             }
-            if (maxQueuedRequests < 1) {
-                throw new IllegalArgumentException("maxQueuedRequests must be at least 1");
+            if (maxConcurrentRequests < 1 || maxQueuedRequests < 0) {
+                throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, maxQueuedRequests 0 or more");
             }
             if (maxBodyBytes < 1) {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1");
             }
-            if (stopTimeout == null || stopTimeout.isNegative()) {
-                throw new IllegalArgumentException("stopTimeout must be zero or more");
-            }
-            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("idleTimeout must be positive");
+            for (Duration d : new Duration[] {maxQueueWait, stopTimeout, idleTimeout}) {
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("maxQueueWait, stopTimeout and idleTimeout must be positive");
+                }
             }
         }
 
-        /** Loopback, the given port, 64 worker threads, 1024 queued tasks, 64 KiB bodies, 30 s to drain. */
+        /**
+         * Loopback, the given port, 64 worker threads, 48 requests at once with 1024 more waiting up to 2 s,
+         * 64 KiB bodies, 30 s to drain on stop.
+         */
         public static Options defaults(int port) {
-            return new Options("127.0.0.1", port, 64, 1024, DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(30),
-                    Duration.ofSeconds(60));
+            return new Options("127.0.0.1", port, 64, 48, 1024, Duration.ofSeconds(2), DEFAULT_MAX_BODY_BYTES,
+                    Duration.ofSeconds(30), Duration.ofSeconds(60));
         }
 
         public Options withStopTimeout(Duration timeout) {
-            return new Options(host, port, maxThreads, maxQueuedRequests, maxBodyBytes, timeout, idleTimeout);
+            return new Options(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
+                    maxBodyBytes, timeout, idleTimeout);
+        }
+
+        public Options withConcurrency(int concurrent, int queued, Duration queueWait) {
+            return new Options(host, port, maxThreads, concurrent, queued, queueWait, maxBodyBytes, stopTimeout,
+                    idleTimeout);
         }
     }
 
@@ -92,9 +103,7 @@ public final class KmsHttpServer implements AutoCloseable {
         if (endpoint.maxBodyBytes() != options.maxBodyBytes()) {
             throw new IllegalArgumentException("the endpoint's body cap must be the server's");
         }
-        // A bounded queue: beyond it Jetty refuses work instead of queueing without limit.
-        QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()),
-                (int) options.idleTimeout().toMillis(), new BlockingArrayQueue<>(options.maxQueuedRequests()));
+        QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), 8, (int) options.idleTimeout().toMillis());
         pool.setName("kms-http");
         server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
@@ -106,7 +115,15 @@ public final class KmsHttpServer implements AutoCloseable {
         connector.setPort(options.port());
         connector.setIdleTimeout(options.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new ApiHandler(endpoint, clock)));
+        // Work is bounded by admission rather than by the pool's queue (Jetty's own tasks share that queue):
+        // at most maxConcurrentRequests run, maxQueuedRequests wait up to maxQueueWait, the rest are throttled.
+        QoSHandler admission = new QoSHandler(new ApiHandler(endpoint, clock));
+        admission.setMaxRequestCount(options.maxConcurrentRequests());
+        admission.setMaxSuspendedRequestCount(options.maxQueuedRequests());
+        admission.setMaxSuspend(options.maxQueueWait());
+        admission.setRejectStatusCode(AwsErrorHandler.THROTTLED);
+        server.setHandler(new GracefulHandler(admission));
+        server.setErrorHandler(new AwsErrorHandler(clock));
         server.setStopTimeout(options.stopTimeout().toMillis());
         server.setStopAtShutdown(false);
     }
@@ -168,23 +185,25 @@ public final class KmsHttpServer implements AutoCloseable {
                 byte[] body;
                 try {
                     // Blocking is fine here: the handler runs on a worker thread of the bounded pool.
-                    body = Content.Source.asByteArrayAsync(request, endpoint.maxBodyBytes()).get();
+                    CompletableFuture<byte[]> read = new CompletableFuture<>();
+                    Content.Source.asByteArrayAsync(request, endpoint.maxBodyBytes(), Promise.Invocable.toPromise(read));
+                    body = read.get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     callback.failed(e);
                     return true;
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof IllegalArgumentException) {
-                        // a chunked body that grew past the cap
-                        write(response, callback, endpoint.tooLarge(requestId), true);
+                    if (e.getCause() instanceof IOException) {
+                        callback.failed(e.getCause()); // the client went away mid-body
                     } else {
-                        callback.failed(e.getCause());
+                        // a body without Content-Length that grew past the cap
+                        write(clock, response, callback, endpoint.tooLarge(requestId), true);
                     }
                     return true;
                 }
                 answer = endpoint.handle(call(request, method, path, body), requestId);
             }
-            write(response, callback, answer, answer.status() == 413);
+            write(clock, response, callback, answer, answer.status() == 413);
             return true;
         }
 
@@ -197,7 +216,7 @@ public final class KmsHttpServer implements AutoCloseable {
                     Request.getRemoteAddr(request));
         }
 
-        private void write(Response response, Callback callback, ApiEndpoint.Answer answer, boolean close) {
+        static void write(Clock clock, Response response, Callback callback, ApiEndpoint.Answer answer, boolean close) {
             response.setStatus(answer.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiEndpoint.CONTENT_TYPE);
             response.getHeaders().put("x-amzn-RequestId", answer.requestId());
@@ -210,6 +229,42 @@ public final class KmsHttpServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
             response.write(true, ByteBuffer.wrap(answer.body()), callback);
+        }
+    }
+
+    /**
+     * Errors Jetty raises itself (throttled admission, unparseable HTTP, oversized headers) in the AWS error body
+     * instead of an HTML page.
+     */
+    private static final class AwsErrorHandler extends ErrorHandler {
+        /** The status the admission handler rejects with; answered as 400 ThrottlingException as AWS does. */
+        static final int THROTTLED = 429;
+        private final Clock clock;
+
+        AwsErrorHandler(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            ApiEndpoint.Answer answer;
+            String requestId = ApiEndpoint.newRequestId();
+            if (status == THROTTLED) {
+                answer = ApiEndpoint.error(400, requestId, "ThrottlingException", "Rate exceeded");
+            } else if (status == 413 || status == 431) {
+                answer = ApiEndpoint.error(413, requestId, "RequestEntityTooLargeException",
+                        "The request is too large.");
+            } else if (status >= 500) {
+                answer = ApiEndpoint.error(status == 503 ? 503 : 500, requestId,
+                        status == 503 ? "ServiceUnavailableException" : "KMSInternalException",
+                        "The service failed to process the request.");
+            } else {
+                answer = ApiEndpoint.error(status < 400 ? 400 : status, requestId, "SerializationException",
+                        "The request could not be parsed as HTTP.");
+            }
+            ApiHandler.write(clock, response, callback, answer, status != THROTTLED);
+            return true;
         }
     }
 }

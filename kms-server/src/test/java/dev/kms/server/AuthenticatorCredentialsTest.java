@@ -1,0 +1,76 @@
+package dev.kms.server;
+
+import dev.kms.api.JsonPolicyParser;
+import dev.kms.core.fake.InMemoryHsm;
+import dev.kms.core.fake.InMemoryIdentityStore;
+import dev.kms.core.fake.MutableClock;
+import dev.kms.core.identity.AccessKeyStatus;
+import dev.kms.core.identity.CreatedAccessKey;
+import dev.kms.core.identity.IdentityServices;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.Deployment;
+import dev.kms.core.policy.PrincipalType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The SigV4 credential lookup over the real identity services (on fakes). */
+class AuthenticatorCredentialsTest {
+    static final String ACCOUNT = "111122223333";
+    final MutableClock clock = new MutableClock(Instant.parse("2025-01-02T03:04:05Z"));
+    final InMemoryIdentityStore store = new InMemoryIdentityStore();
+    final IdentityServices identity = IdentityServices.create(new Deployment("aws", "us-east-1", ACCOUNT),
+            new InMemoryHsm(), store, store, new JsonPolicyParser(), clock);
+    final RequestContext root = RequestContext.direct(Principal.root("aws", ACCOUNT), "127.0.0.1", "test");
+    final AuthenticatorCredentials credentials = new AuthenticatorCredentials(identity.authenticator());
+
+    @Test
+    void activeUserKey_givesTheUserAndACopyOfItsSecret() {
+        identity.iam().createUser(root, "alice");
+        try (CreatedAccessKey key = identity.iam().createAccessKey(root, "alice")) {
+            String id = key.accessKey().accessKeyId();
+            Principal principal = credentials.principalOf(id, null);
+            assertEquals(PrincipalType.USER, principal.type());
+            assertEquals("arn:aws:iam::" + ACCOUNT + ":user/alice", principal.arn());
+            char[] secret = credentials.secretOf(id);
+            assertArrayEquals(key.secretAccessKey().chars(), secret);
+            Arrays.fill(secret, '\0');
+            assertEquals(key.secretAccessKey().length(), key.secretAccessKey().chars().length); // not the same array
+        }
+    }
+
+    @Test
+    void unknownKey_isUnrecognizedClient() {
+        AuthError e = assertThrows(AuthError.class, () -> credentials.principalOf("AKIAUNKNOWNUNKNOWN00", null));
+        assertEquals("UnrecognizedClientException", e.awsName());
+        assertEquals("UnrecognizedClientException",
+                assertThrows(AuthError.class, () -> credentials.secretOf("AKIAUNKNOWNUNKNOWN00")).awsName());
+    }
+
+    @Test
+    void inactiveKey_isUnrecognizedClient() {
+        identity.iam().createUser(root, "bob");
+        try (CreatedAccessKey key = identity.iam().createAccessKey(root, "bob")) {
+            String id = key.accessKey().accessKeyId();
+            identity.iam().updateAccessKey(root, "bob", id, AccessKeyStatus.Inactive);
+            AuthError e = assertThrows(AuthError.class, () -> credentials.principalOf(id, null));
+            assertEquals("UnrecognizedClientException", e.awsName());
+        }
+    }
+
+    @Test
+    void sessionTokenOnALongTermKey_isUnrecognizedClient() {
+        identity.iam().createUser(root, "carol");
+        try (CreatedAccessKey key = identity.iam().createAccessKey(root, "carol")) {
+            String id = key.accessKey().accessKeyId();
+            assertEquals("UnrecognizedClientException",
+                    assertThrows(AuthError.class, () -> credentials.principalOf(id, "token")).awsName());
+        }
+    }
+}

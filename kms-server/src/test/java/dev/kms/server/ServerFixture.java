@@ -1,0 +1,65 @@
+package dev.kms.server;
+
+import dev.kms.api.JsonPolicyParser;
+import dev.kms.api.KmsJsonApi;
+import dev.kms.core.fake.FakePrincipalDirectory;
+import dev.kms.core.fake.InMemoryHsm;
+import dev.kms.core.fake.InMemoryMetadataStore;
+import dev.kms.core.fake.MutableClock;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.model.Deployment;
+import dev.kms.core.policy.PrincipalType;
+import dev.kms.core.service.Kms;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A server on an ephemeral loopback port over the in-memory key service: one access key of the account root,
+ * one of a user without identity policies. The clock starts at the real time, since clients sign with theirs.
+ */
+final class ServerFixture implements AutoCloseable {
+    static final String ACCOUNT = "111122223333";
+    static final String REGION = "us-east-1";
+    static final String ROOT_KEY = "AKIAROOTROOTROOTROOT";
+    static final String ROOT_SECRET = "rootSecretrootSecretrootSecretrootSecret";
+    static final String USER_KEY = "AKIAUSERUSERUSERUSER";
+    static final String USER_SECRET = "userSecretuserSecretuserSecretuserSecret";
+    static final String USER_ARN = "arn:aws:iam::" + ACCOUNT + ":user/alice";
+
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    final AtomicBoolean ready = new AtomicBoolean(true);
+    final Kms kms;
+    final KmsHttpServer server;
+
+    ServerFixture() {
+        this(null);
+    }
+
+    ServerFixture(KmsOperations operations) {
+        this(KmsHttpServer.Options.defaults(0).withStopTimeout(Duration.ofSeconds(10)), operations);
+    }
+
+    /** {@code operations} null: the real JSON API. */
+    ServerFixture(KmsHttpServer.Options options, KmsOperations operations) {
+        Deployment deployment = new Deployment("aws", REGION, ACCOUNT);
+        FakePrincipalDirectory directory = new FakePrincipalDirectory(ACCOUNT).principal(USER_ARN);
+        kms = Kms.create(deployment, new InMemoryHsm(), new InMemoryMetadataStore(), new JsonPolicyParser(), directory,
+                clock);
+        MapCredentials credentials = new MapCredentials()
+                .add(ROOT_KEY, ROOT_SECRET, Principal.root("aws", ACCOUNT))
+                .add(USER_KEY, USER_SECRET, new Principal(PrincipalType.USER, USER_ARN, ACCOUNT,
+                        "AIDAALICEALICEALICE1", "alice", USER_KEY));
+        KmsOperations ops = operations != null ? operations : new KmsJsonApi(kms)::call;
+        ApiEndpoint endpoint = new ApiEndpoint(ops, new SigV4Verifier(REGION, clock, credentials), ready::get,
+                options.maxBodyBytes());
+        server = new KmsHttpServer(options, endpoint, clock).start();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -10,6 +10,7 @@ import dev.kms.core.identity.IdentityStore;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.ProtectedSecret;
 import dev.kms.core.identity.Role;
+import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
@@ -26,14 +27,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The identity store's SQL over one connection inside a transaction the caller opened (V3__identities.sql).
+ * The identity store's SQL over one connection inside a transaction the caller opened (V3__identities.sql,
+ * V4__service_principals.sql).
  * Portable SQL only. Names are looked up by their lower-case key, which makes them unique regardless of case.
  */
 final class IdentitySql {
     private static final String USER_COLUMNS = "account_id, user_name, user_id, arn, created";
     private static final String ROLE_COLUMNS = "account_id, role_name, role_id, arn, trust_policy, max_session_seconds, created";
     private static final String KEY_COLUMNS = "access_key_id, account_id, user_name, role_arn, role_id, session_name, "
-            + "protected_secret, status, created, session_token_hash, expiration";
+            + "protected_secret, status, created, session_token_hash, expiration, service_name";
 
     /** The two owners of inline policies share their SQL; only the table and column names differ. */
     enum Holder {
@@ -207,6 +209,42 @@ final class IdentitySql {
                 accountId, key(name));
     }
 
+    // ---- service principals
+
+    static void insertServicePrincipal(Connection c, ServicePrincipal service) throws SQLException {
+        if (findServicePrincipal(c, service.serviceName()).isPresent()) {
+            throw new KmsException(ErrorCode.ALREADY_EXISTS,
+                    "Service principal with name " + service.serviceName() + " already exists.");
+        }
+        update(c, "INSERT INTO iam_service_principals (service_name, service_id, created) VALUES (?, ?, ?)",
+                service.serviceName(), service.serviceId(), service.created().toEpochMilli());
+    }
+
+    static Optional<ServicePrincipal> findServicePrincipal(Connection c, String serviceName) throws SQLException {
+        return queryServices(c, "SELECT service_name, service_id, created FROM iam_service_principals "
+                + "WHERE service_name = ?", serviceName).stream().findFirst();
+    }
+
+    static List<ServicePrincipal> listServicePrincipals(Connection c) throws SQLException {
+        return queryServices(c, "SELECT service_name, service_id, created FROM iam_service_principals "
+                + "ORDER BY service_name");
+    }
+
+    static void deleteServicePrincipal(Connection c, String serviceName) throws SQLException {
+        requireService(c, serviceName);
+        if (count(c, "SELECT COUNT(*) FROM iam_access_keys WHERE service_name = ?", serviceName) > 0) {
+            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.");
+        }
+        update(c, "DELETE FROM iam_service_principals WHERE service_name = ?", serviceName);
+    }
+
+    private static void requireService(Connection c, String serviceName) throws SQLException {
+        if (findServicePrincipal(c, serviceName).isEmpty()) {
+            throw new KmsException(ErrorCode.NOT_FOUND,
+                    "The service principal with name " + serviceName + " cannot be found.");
+        }
+    }
+
     // ---- access keys
 
     static void insertAccessKey(Connection c, AccessKey key) throws SQLException {
@@ -215,6 +253,7 @@ final class IdentitySql {
         String roleArn = null;
         String roleId = null;
         String sessionName = null;
+        String serviceName = null;
         if (key.owner() instanceof CredentialOwner.UserOwner owner) {
             requireHolder(c, Holder.USER, key.accountId(), owner.userName());
             // Inside the IMMEDIATE transaction, so concurrent inserts cannot both see one free slot.
@@ -228,16 +267,24 @@ final class IdentitySql {
             roleArn = session.roleArn();
             roleId = session.roleId();
             sessionName = session.sessionName();
+        } else if (key.owner() instanceof CredentialOwner.ServiceOwner owner) {
+            requireService(c, owner.serviceName());
+            if (count(c, "SELECT COUNT(*) FROM iam_access_keys WHERE service_name = ?", owner.serviceName())
+                    >= IdentityStore.MAX_ACCESS_KEYS_PER_USER) {
+                throw new KmsException(ErrorCode.LIMIT_EXCEEDED,
+                        "Cannot exceed quota for AccessKeysPerUser: " + IdentityStore.MAX_ACCESS_KEYS_PER_USER);
+            }
+            serviceName = owner.serviceName();
         }
         if (findAccessKey(c, key.accessKeyId()).isPresent()) {
             throw new KmsException(ErrorCode.ALREADY_EXISTS, "Access key " + key.accessKeyId() + " already exists.");
         }
         update(c, "INSERT INTO iam_access_keys (access_key_id, account_id, user_name_key, user_name, role_arn, role_id, "
-                        + "session_name, protected_secret, status, created, session_token_hash, expiration) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "session_name, protected_secret, status, created, session_token_hash, expiration, "
+                        + "service_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 key.accessKeyId(), key.accountId(), userName == null ? null : key(userName), userName, roleArn, roleId,
                 sessionName, key.secret().base64(), key.status().name(), key.created().toEpochMilli(),
-                key.sessionTokenHash(), key.expiration() == null ? null : key.expiration().toEpochMilli());
+                key.sessionTokenHash(), key.expiration() == null ? null : key.expiration().toEpochMilli(), serviceName);
     }
 
     static Optional<AccessKey> findAccessKey(Connection c, String accessKeyId) throws SQLException {
@@ -249,6 +296,12 @@ final class IdentitySql {
         requireHolder(c, Holder.USER, accountId, userName);
         return queryKeys(c, "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE account_id = ? AND user_name_key = ? "
                 + "ORDER BY created, access_key_id", accountId, key(userName));
+    }
+
+    static List<AccessKey> listServiceAccessKeys(Connection c, String serviceName) throws SQLException {
+        requireService(c, serviceName);
+        return queryKeys(c, "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE service_name = ? "
+                + "ORDER BY created, access_key_id", serviceName);
     }
 
     static void updateAccessKeyStatus(Connection c, String accessKeyId, AccessKeyStatus status) throws SQLException {
@@ -369,12 +422,24 @@ final class IdentitySql {
         return result;
     }
 
+    private static List<ServicePrincipal> queryServices(Connection c, String sql, Object... params) throws SQLException {
+        List<ServicePrincipal> result = new ArrayList<>();
+        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                result.add(new ServicePrincipal(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))));
+            }
+        }
+        return result;
+    }
+
     private static List<AccessKey> queryKeys(Connection c, String sql, Object... params) throws SQLException {
         List<AccessKey> result = new ArrayList<>();
         try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 String userName = r.getString(3);
+                String serviceName = r.getString(12);
                 CredentialOwner owner = userName != null ? new CredentialOwner.UserOwner(userName)
+                        : serviceName != null ? new CredentialOwner.ServiceOwner(serviceName)
                         : new CredentialOwner.RoleSession(r.getString(4), r.getString(5), r.getString(6));
                 long expiration = r.getLong(11);
                 Instant expires = r.wasNull() ? null : Instant.ofEpochMilli(expiration);

@@ -7,6 +7,7 @@ import dev.kms.core.identity.IdentityStore;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.Role;
 import dev.kms.core.identity.ServiceKeyStore;
+import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * The {@link IdentityStore} and {@link ServiceKeyStore} in the same SQLite file as {@link SqliteMetadataStore}
- * (tables of V3__identities.sql), with the same concurrency: WAL snapshots for reads, one serialized
+ * (tables of V3__identities.sql and V4__service_principals.sql), with the same concurrency: WAL snapshots for reads, one serialized
  * {@code BEGIN IMMEDIATE} writer, each method one transaction. Instants are kept at millisecond precision.
  */
 public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore, AutoCloseable {
@@ -145,6 +146,32 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
     }
 
     @Override
+    public void insertServicePrincipal(ServicePrincipal service) {
+        db.write("insert a service principal", c -> {
+            IdentitySql.insertServicePrincipal(c, service);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ServicePrincipal> findServicePrincipal(String serviceName) {
+        return db.read("find a service principal", c -> IdentitySql.findServicePrincipal(c, serviceName));
+    }
+
+    @Override
+    public List<ServicePrincipal> listServicePrincipals() {
+        return db.read("list service principals", IdentitySql::listServicePrincipals);
+    }
+
+    @Override
+    public void deleteServicePrincipal(String serviceName) {
+        db.write("delete a service principal", c -> {
+            IdentitySql.deleteServicePrincipal(c, serviceName);
+            return null;
+        });
+    }
+
+    @Override
     public void insertAccessKey(AccessKey key) {
         db.write("insert an access key", c -> {
             IdentitySql.insertAccessKey(c, key);
@@ -160,6 +187,11 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
     @Override
     public List<AccessKey> listAccessKeys(String accountId, String userName) {
         return db.read("list access keys", c -> IdentitySql.listAccessKeys(c, accountId, userName));
+    }
+
+    @Override
+    public List<AccessKey> listServiceAccessKeys(String serviceName) {
+        return db.read("list a service's access keys", c -> IdentitySql.listServiceAccessKeys(c, serviceName));
     }
 
     @Override

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * An access key as stored: the 20-character id, whose credential it is, the secret only in protected form,
  * its status and creation date. Temporary keys ({@code ASIA...}, owned by a role session) also carry the
- * SHA-256 of their session token (hex) and their expiry; a user's keys ({@code AKIA...}) carry neither.
+ * SHA-256 of their session token (hex) and their expiry; a user's or a service's keys ({@code AKIA...}) carry
+ * neither.
  */
 public record AccessKey(String accessKeyId, String accountId, CredentialOwner owner, ProtectedSecret secret,
                         AccessKeyStatus status, Instant created, String sessionTokenHash, Instant expiration) {
@@ -32,6 +33,13 @@ public record AccessKey(String accessKeyId, String accountId, CredentialOwner ow
                                     AccessKeyStatus status, Instant created) {
         return new AccessKey(accessKeyId, accountId, new CredentialOwner.UserOwner(userName), secret, status, created,
                 null, null);
+    }
+
+    /** An integrated service's long-term key. */
+    public static AccessKey forService(String accessKeyId, String accountId, String serviceName, ProtectedSecret secret,
+                                       AccessKeyStatus status, Instant created) {
+        return new AccessKey(accessKeyId, accountId, new CredentialOwner.ServiceOwner(serviceName), secret, status,
+                created, null, null);
     }
 
     /** A role session's temporary key, active until {@code expiration}. */

@@ -117,6 +117,13 @@ public final class Authenticator {
         if (sessionToken != null) {
             throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
         }
+        if (key.owner() instanceof CredentialOwner.ServiceOwner owner) {
+            ServicePrincipal service = store.findServicePrincipal(owner.serviceName())
+                    .orElseThrow(() -> new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN));
+            // A service acts in the deployment account; it reaches a user's keys only through OnBehalfOf.
+            return new Resolved(key, new Principal(PrincipalType.SERVICE, service.serviceName(), key.accountId(),
+                    service.serviceId(), service.serviceName(), key.accessKeyId()));
+        }
         CredentialOwner.UserOwner owner = (CredentialOwner.UserOwner) key.owner();
         User user = store.findUser(key.accountId(), owner.userName())
                 .orElseThrow(() -> new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN));

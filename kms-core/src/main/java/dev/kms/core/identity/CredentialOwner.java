@@ -2,8 +2,12 @@ package dev.kms.core.identity;
 
 import java.util.Objects;
 
-/** Whose credential an access key is: a user's long-term key or a role session's temporary one. */
-public sealed interface CredentialOwner permits CredentialOwner.UserOwner, CredentialOwner.RoleSession {
+/**
+ * Whose credential an access key is: a user's long-term key, a role session's temporary one, or an integrated
+ * service's long-term key.
+ */
+public sealed interface CredentialOwner
+        permits CredentialOwner.UserOwner, CredentialOwner.RoleSession, CredentialOwner.ServiceOwner {
 
     /** A user's own key; {@code userName} as the user was created. */
     record UserOwner(String userName) implements CredentialOwner {
@@ -21,6 +25,13 @@ public sealed interface CredentialOwner permits CredentialOwner.UserOwner, Crede
             Objects.requireNonNull(roleArn, "roleArn");
             Objects.requireNonNull(roleId, "roleId");
             IamNames.requireSessionName(sessionName);
+        }
+    }
+
+    /** An integrated service's own key (see {@link ServicePrincipal}). */
+    record ServiceOwner(String serviceName) implements CredentialOwner {
+        public ServiceOwner {
+            IamNames.requireServiceName(serviceName);
         }
     }
 }

@@ -15,9 +15,13 @@ final class IamNames {
     static final String TEMPORARY_KEY_PREFIX = "ASIA";
     static final String USER_ID_PREFIX = "AIDA";
     static final String ROLE_ID_PREFIX = "AROA";
+    static final String SERVICE_ID_PREFIX = "AIDS";
+    static final int MAX_SERVICE_NAME = 128;
 
     private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]+");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+    /** SERVICE.REGION...: the first label names the service, so alias/aws/SERVICE is found from it. */
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)+");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern ACCESS_KEY_ID = Pattern.compile("(AKIA|ASIA)[A-Z0-9]{16}");
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
@@ -41,6 +45,28 @@ final class IamNames {
     static void requireSessionName(String sessionName) {
         if (sessionName == null || !SESSION_NAME.matcher(sessionName).matches()) {
             throw new IllegalArgumentException("sessionName must be 2..64 of letters, digits and +=,.@_-");
+        }
+    }
+
+    static void requireServiceName(String serviceName) {
+        if (!isServiceName(serviceName)) {
+            throw new IllegalArgumentException("serviceName must be dot-separated labels of lowercase letters, digits "
+                    + "and dashes, at least two, at most " + MAX_SERVICE_NAME + " characters");
+        }
+    }
+
+    static boolean isServiceName(String text) {
+        return text != null && text.length() <= MAX_SERVICE_NAME && SERVICE_NAME.matcher(text).matches();
+    }
+
+    static void validateServiceName(String serviceName) {
+        if (serviceName == null || serviceName.isEmpty()) {
+            throw KmsException.validation("serviceName", "Member must have length greater than or equal to 1");
+        }
+        if (!isServiceName(serviceName)) {
+            throw KmsException.validation("serviceName", "Member must be a service endpoint name such as "
+                    + "backup.us-east-1.kms.local: at least two dot-separated labels of lowercase letters, digits "
+                    + "and dashes, at most " + MAX_SERVICE_NAME + " characters");
         }
     }
 

@@ -150,6 +150,67 @@ public final class IamService {
         store.deleteAccessKey(userKey(ctx, "iam:DeleteAccessKey", userName, accessKeyId).accessKeyId());
     }
 
+    // ---- service principals
+
+    /**
+     * Registers an integrated service (e.g. {@code backup.us-east-1.kms.local}) as a principal of the deployment;
+     * only the deployment account's root may, as services act across the deployment's accounts.
+     */
+    public ServicePrincipal createServicePrincipal(RequestContext ctx, String serviceName) {
+        IamNames.validateServiceName(serviceName);
+        requireRoot(ctx, deployment.accountId(), "iam:CreateServicePrincipal", serviceName);
+        ServicePrincipal service = new ServicePrincipal(serviceName, IamNames.newId(IamNames.SERVICE_ID_PREFIX), now());
+        store.insertServicePrincipal(service);
+        return service;
+    }
+
+    public List<ServicePrincipal> listServicePrincipals(RequestContext ctx) {
+        requireRoot(ctx, deployment.accountId(), "iam:ListServicePrincipals", "*");
+        return store.listServicePrincipals();
+    }
+
+    /** Refused while the service has access keys, as deleteUser is. */
+    public void deleteServicePrincipal(RequestContext ctx, String serviceName) {
+        IamNames.validateServiceName(serviceName);
+        requireRoot(ctx, deployment.accountId(), "iam:DeleteServicePrincipal", serviceName);
+        store.deleteServicePrincipal(serviceName);
+    }
+
+    /** A new active key for the service, as {@link #createAccessKey} for a user: the secret is shown once. */
+    public CreatedAccessKey createServiceAccessKey(RequestContext ctx, String serviceName) {
+        IamNames.validateServiceName(serviceName);
+        requireRoot(ctx, deployment.accountId(), "iam:CreateAccessKey", serviceName);
+        service(serviceName);
+        String accessKeyId = IamNames.newId(IamNames.USER_KEY_PREFIX);
+        CredentialMint.NewSecret secret = mint.newSecret(accessKeyId);
+        try {
+            AccessKey key = AccessKey.forService(accessKeyId, deployment.accountId(), serviceName,
+                    secret.protectedSecret(), AccessKeyStatus.Active, now());
+            store.insertAccessKey(key);
+            return new CreatedAccessKey(key, secret.secret());
+        } catch (RuntimeException e) {
+            secret.secret().destroy();
+            throw e;
+        }
+    }
+
+    public List<AccessKey> listServiceAccessKeys(RequestContext ctx, String serviceName) {
+        IamNames.validateServiceName(serviceName);
+        requireRoot(ctx, deployment.accountId(), "iam:ListAccessKeys", serviceName);
+        return store.listServiceAccessKeys(serviceName);
+    }
+
+    public void deleteServiceAccessKey(RequestContext ctx, String serviceName, String accessKeyId) {
+        IamNames.validateServiceName(serviceName);
+        requireRoot(ctx, deployment.accountId(), "iam:DeleteAccessKey", serviceName);
+        service(serviceName);
+        AccessKey key = store.findAccessKey(accessKeyId)
+                .filter(k -> k.owner() instanceof CredentialOwner.ServiceOwner owner
+                        && owner.serviceName().equals(serviceName))
+                .orElseThrow(() -> notFound("The Access Key with id " + accessKeyId + " cannot be found."));
+        store.deleteAccessKey(key.accessKeyId());
+    }
+
     // ---- user policies
 
     /** Adds or replaces an inline identity policy; the document must be a valid identity policy. */
@@ -320,6 +381,11 @@ public final class IamService {
     private User user(String account, String userName) {
         return store.findUser(account, userName)
                 .orElseThrow(() -> notFound("The user with name " + userName + " cannot be found."));
+    }
+
+    private ServicePrincipal service(String serviceName) {
+        return store.findServicePrincipal(serviceName)
+                .orElseThrow(() -> notFound("The service principal with name " + serviceName + " cannot be found."));
     }
 
     private Role role(String account, String roleName) {

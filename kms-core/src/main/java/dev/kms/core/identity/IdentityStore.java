@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Port: durable accounts, users, roles, access keys and inline identity policies. User and role names are
+ * Port: durable accounts, users, roles, integrated services' principals, access keys and inline identity policies. User and role names are
  * unique per account regardless of case and are found in any case, as in IAM; listings are in name order.
  * Each method is atomic. Errors are {@link dev.kms.core.error.KmsException}s with IAM's wording:
  * NotFoundException for a missing account, user, role, policy or key ("The user with name alice cannot be
@@ -64,9 +64,21 @@ public interface IdentityStore {
 
     void deleteRolePolicy(String accountId, String roleName, String policyName);
 
+    /** AlreadyExists if a service of that name exists; service names are lowercase, so no case folding. */
+    void insertServicePrincipal(ServicePrincipal service);
+
+    Optional<ServicePrincipal> findServicePrincipal(String serviceName);
+
+    /** All service principals in name order. */
+    List<ServicePrincipal> listServicePrincipals();
+
+    /** Removes a service principal that has no access keys (ValidationException otherwise); NotFound if missing. */
+    void deleteServicePrincipal(String serviceName);
+
     /**
-     * Stores a key. A user's key needs the user to exist and fewer than {@link #MAX_ACCESS_KEYS_PER_USER} keys
-     * on it; a session's key needs its account to exist. AlreadyExists if the id is taken.
+     * Stores a key. A user's (or a service's) key needs the user (service) to exist and fewer than
+     * {@link #MAX_ACCESS_KEYS_PER_USER} keys on it; a session's key needs its account to exist. AlreadyExists if
+     * the id is taken.
      */
     void insertAccessKey(AccessKey key);
 
@@ -74,6 +86,9 @@ public interface IdentityStore {
 
     /** A user's keys, oldest first (ties in id order); NotFound if the user is missing. */
     List<AccessKey> listAccessKeys(String accountId, String userName);
+
+    /** A service principal's keys, oldest first (ties in id order); NotFound if the service is missing. */
+    List<AccessKey> listServiceAccessKeys(String serviceName);
 
     /** Activates or deactivates a key; NotFound if it is missing. */
     void updateAccessKeyStatus(String accessKeyId, AccessKeyStatus status);

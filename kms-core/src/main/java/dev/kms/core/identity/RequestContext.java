@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * Who makes a request and from where. {@code viaService} is the name of the integrated service that
  * calls on the principal's behalf (the kms:ViaService condition key), set only after that service
- * authenticated itself; null for direct calls.
+ * authenticated itself ({@link OnBehalfOf}); null for direct calls.
  */
 public record RequestContext(Principal principal, String viaService, String sourceIp, String userAgent,
                              String requestId) {
@@ -20,8 +20,8 @@ public record RequestContext(Principal principal, String viaService, String sour
         return new RequestContext(principal, null, sourceIp, userAgent, UUID.randomUUID().toString());
     }
 
-    /** The same caller acting through an integrated service that vouched for it. */
-    public RequestContext via(String serviceName) {
+    /** The same caller acting through an integrated service that vouched for it; see {@link OnBehalfOf}. */
+    RequestContext via(String serviceName) {
         return new RequestContext(principal, Objects.requireNonNull(serviceName, "serviceName"), sourceIp, userAgent,
                 requestId);
     }

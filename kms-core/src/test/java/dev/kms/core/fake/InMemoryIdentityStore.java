@@ -10,6 +10,7 @@ import dev.kms.core.identity.IdentityStore;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.Role;
 import dev.kms.core.identity.ServiceKeyStore;
+import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
@@ -37,6 +38,7 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
     private final Map<String, TreeMap<String, InlinePolicy>> userPolicies = new HashMap<>();
     private final Map<String, TreeMap<String, InlinePolicy>> rolePolicies = new HashMap<>();
     private final TreeMap<String, AccessKey> accessKeys = new TreeMap<>();
+    private final TreeMap<String, ServicePrincipal> services = new TreeMap<>();
     private final Map<String, MaterialId> serviceKeys = new HashMap<>();
 
     @Override
@@ -168,12 +170,48 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
     }
 
     @Override
+    public synchronized void insertServicePrincipal(ServicePrincipal service) {
+        if (services.containsKey(service.serviceName())) {
+            throw new KmsException(ErrorCode.ALREADY_EXISTS,
+                    "Service principal with name " + service.serviceName() + " already exists.");
+        }
+        services.put(service.serviceName(),
+                new ServicePrincipal(service.serviceName(), service.serviceId(), millis(service.created())));
+    }
+
+    @Override
+    public synchronized Optional<ServicePrincipal> findServicePrincipal(String serviceName) {
+        return Optional.ofNullable(services.get(serviceName));
+    }
+
+    @Override
+    public synchronized List<ServicePrincipal> listServicePrincipals() {
+        return List.copyOf(services.values());
+    }
+
+    @Override
+    public synchronized void deleteServicePrincipal(String serviceName) {
+        requireService(serviceName);
+        if (accessKeys.values().stream().anyMatch(k -> ownedByService(k, serviceName))) {
+            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.");
+        }
+        services.remove(serviceName);
+    }
+
+    @Override
     public synchronized void insertAccessKey(AccessKey key) {
         requireAccount(key.accountId());
         if (key.owner() instanceof CredentialOwner.UserOwner owner) {
             requireUser(key.accountId(), owner.userName());
             long count = accessKeys.values().stream().filter(k -> ownedBy(k, key.accountId(), owner.userName())).count();
             if (count >= MAX_ACCESS_KEYS_PER_USER) {
+                throw new KmsException(ErrorCode.LIMIT_EXCEEDED,
+                        "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
+            }
+        } else if (key.owner() instanceof CredentialOwner.ServiceOwner owner) {
+            requireService(owner.serviceName());
+            if (accessKeys.values().stream().filter(k -> ownedByService(k, owner.serviceName())).count()
+                    >= MAX_ACCESS_KEYS_PER_USER) {
                 throw new KmsException(ErrorCode.LIMIT_EXCEEDED,
                         "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS_PER_USER);
             }
@@ -195,6 +233,15 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
         requireUser(accountId, userName);
         List<AccessKey> keys = new ArrayList<>();
         accessKeys.values().stream().filter(k -> ownedBy(k, accountId, userName)).forEach(keys::add);
+        keys.sort(Comparator.comparing(AccessKey::created).thenComparing(AccessKey::accessKeyId));
+        return List.copyOf(keys);
+    }
+
+    @Override
+    public synchronized List<AccessKey> listServiceAccessKeys(String serviceName) {
+        requireService(serviceName);
+        List<AccessKey> keys = new ArrayList<>();
+        accessKeys.values().stream().filter(k -> ownedByService(k, serviceName)).forEach(keys::add);
         keys.sort(Comparator.comparing(AccessKey::created).thenComparing(AccessKey::accessKeyId));
         return List.copyOf(keys);
     }
@@ -250,6 +297,17 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
             throw new KmsException(ErrorCode.NOT_FOUND, "The role with name " + roleName + " cannot be found.");
         }
         return id;
+    }
+
+    private void requireService(String serviceName) {
+        if (!services.containsKey(serviceName)) {
+            throw new KmsException(ErrorCode.NOT_FOUND, "The service principal with name " + serviceName
+                    + " cannot be found.");
+        }
+    }
+
+    private static boolean ownedByService(AccessKey key, String serviceName) {
+        return key.owner() instanceof CredentialOwner.ServiceOwner owner && owner.serviceName().equals(serviceName);
     }
 
     private AccessKey requireKey(String accessKeyId) {

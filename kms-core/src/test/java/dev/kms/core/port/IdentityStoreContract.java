@@ -11,6 +11,7 @@ import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.ProtectedSecret;
 import dev.kms.core.identity.Role;
 import dev.kms.core.identity.ServiceKeyStore;
+import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
@@ -413,6 +414,79 @@ public abstract class IdentityStoreContract {
         assertTrue(store.findAccessKey("AKIAAAAAAAAAAAAAAAA1").isPresent());
         assertTrue(store.findAccessKey("ASIAAAAAAAAAAAAAAAA3").isPresent());
         assertTrue(store.findAccessKey("ASIAAAAAAAAAAAAAAAA2").isEmpty());
+    }
+
+    // ---- service principals
+
+    private static final String BACKUP = "backup.us-east-1.kms.local";
+
+    protected static ServicePrincipal service(String name, Instant created) {
+        return new ServicePrincipal(name, "AIDS" + pad(name), created);
+    }
+
+    protected static AccessKey serviceKey(String id, String serviceName, Instant created) {
+        return AccessKey.forService(id, ACCOUNT, serviceName, ProtectedSecret.of(new byte[]{4, 5, 6}),
+                AccessKeyStatus.Active, created);
+    }
+
+    @Test
+    void insertServicePrincipal_thenFindAndList_inNameOrder_atMillisecondPrecision() {
+        store.insertServicePrincipal(service(BACKUP, T0.plusNanos(123_456)));
+        store.insertServicePrincipal(service("archive.us-east-1.kms.local", T0));
+        assertEquals(Optional.of(service(BACKUP, T0)), store.findServicePrincipal(BACKUP));
+        assertEquals(List.of("archive.us-east-1.kms.local", BACKUP),
+                store.listServicePrincipals().stream().map(ServicePrincipal::serviceName).toList());
+        assertTrue(store.findServicePrincipal("other.us-east-1.kms.local").isEmpty());
+    }
+
+    @Test
+    void insertServicePrincipal_twice_failsWithAlreadyExists() {
+        store.insertServicePrincipal(service(BACKUP, T0));
+        assertError(ErrorCode.ALREADY_EXISTS, "Service principal with name " + BACKUP + " already exists.",
+                () -> store.insertServicePrincipal(service(BACKUP, T0)));
+    }
+
+    @Test
+    void insertAccessKey_ofAService_roundTrips_andIsListedOnlyForIt() {
+        store.insertServicePrincipal(service(BACKUP, T0));
+        store.insertUser(user(ACCOUNT, "alice"));
+        AccessKey key = serviceKey("AKIASVC0000000000001", BACKUP, T0);
+        store.insertAccessKey(key);
+        store.insertAccessKey(userKey("AKIAAAAAAAAAAAAAAAA1", ACCOUNT, "alice", T0));
+        assertEquals(Optional.of(key), store.findAccessKey(key.accessKeyId()));
+        assertEquals(new CredentialOwner.ServiceOwner(BACKUP), store.findAccessKey(key.accessKeyId()).orElseThrow().owner());
+        assertEquals(List.of(key), store.listServiceAccessKeys(BACKUP));
+        assertEquals(List.of("AKIAAAAAAAAAAAAAAAA1"),
+                store.listAccessKeys(ACCOUNT, "alice").stream().map(AccessKey::accessKeyId).toList());
+    }
+
+    @Test
+    void insertAccessKey_forAnUnknownService_failsWithNotFound_andAThirdWithLimitExceeded() {
+        assertError(ErrorCode.NOT_FOUND, "The service principal with name " + BACKUP + " cannot be found.",
+                () -> store.insertAccessKey(serviceKey("AKIASVC0000000000001", BACKUP, T0)));
+        store.insertServicePrincipal(service(BACKUP, T0));
+        store.insertAccessKey(serviceKey("AKIASVC0000000000001", BACKUP, T0));
+        store.insertAccessKey(serviceKey("AKIASVC0000000000002", BACKUP, T0));
+        assertError(ErrorCode.LIMIT_EXCEEDED, "Cannot exceed quota for AccessKeysPerUser: 2",
+                () -> store.insertAccessKey(serviceKey("AKIASVC0000000000003", BACKUP, T0)));
+    }
+
+    @Test
+    void listServiceAccessKeys_ofAnUnknownService_failsWithNotFound() {
+        assertError(ErrorCode.NOT_FOUND, null, () -> store.listServiceAccessKeys(BACKUP));
+    }
+
+    @Test
+    void deleteServicePrincipal_withAccessKeys_failsWithConflict_andWithoutThemSucceeds() {
+        store.insertServicePrincipal(service(BACKUP, T0));
+        store.insertAccessKey(serviceKey("AKIASVC0000000000001", BACKUP, T0));
+        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.",
+                () -> store.deleteServicePrincipal(BACKUP));
+        store.deleteAccessKey("AKIASVC0000000000001");
+        store.deleteServicePrincipal(BACKUP);
+        assertTrue(store.findServicePrincipal(BACKUP).isEmpty());
+        assertError(ErrorCode.NOT_FOUND, "The service principal with name " + BACKUP + " cannot be found.",
+                () -> store.deleteServicePrincipal(BACKUP));
     }
 
     // ---- service keys

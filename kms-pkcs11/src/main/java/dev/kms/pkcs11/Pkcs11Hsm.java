@@ -85,7 +85,14 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
                     sessions.close();
                     throw e;
                 }
-                return new Pkcs11Hsm(config, module, token, sessions);
+                Pkcs11Hsm hsm = new Pkcs11Hsm(config, module, token, sessions);
+                try {
+                    hsm.preloadHandles();
+                } catch (RuntimeException e) {
+                    hsm.close();
+                    throw e;
+                }
+                return hsm;
             } catch (TokenException e) {
                 Pkcs11Modules.release(module);
                 throw Pkcs11Errors.translate("opening token with " + config.tokenDescription(), e);
@@ -266,8 +273,30 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
 
     @Override
     public List<TokenObject> listKeys() {
-        return withSession("listing keys", session -> {
-            List<TokenObject> keys = new ArrayList<>();
+        List<TokenObject> keys = new ArrayList<>();
+        forEachSecretKey("listing keys", (handle, id, label) -> keys.add(new TokenObject(id, label)));
+        return keys;
+    }
+
+    /**
+     * Fills the handle cache in one pass over the token: on SoftHSM2 a search by CKA_ID costs time linear in
+     * the object count, so one walk at start is cheaper than a search on the first use of each key.
+     */
+    private void preloadHandles() {
+        forEachSecretKey("loading key handles", (handle, id, label) -> {
+            if (id != null) {
+                handles.putIfAbsent(id, handle);
+            }
+        });
+    }
+
+    private interface SecretKeyVisitor {
+        void visit(long handle, MaterialId id, String label);
+    }
+
+    /** Visits every secret key object with its CKA_ID (null unless a material id) and CKA_LABEL. */
+    private void forEachSecretKey(String action, SecretKeyVisitor visitor) {
+        withSession(action, session -> {
             for (long handle : session.findAllObjectsSingle(KeyTemplates.allSecretKeys())) {
                 AttributeVector attributes;
                 try {
@@ -280,9 +309,9 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
                 }
                 byte[] ckaId = attributes.id();
                 MaterialId id = ckaId != null && ckaId.length == MaterialId.LENGTH ? MaterialId.fromBytes(ckaId) : null;
-                keys.add(new TokenObject(id, attributes.label()));
+                visitor.visit(handle, id, attributes.label());
             }
-            return keys;
+            return null;
         });
     }
 

@@ -127,9 +127,8 @@ public final class SigV4Verifier {
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         String canonicalRequest = canonicalRequest(request, auth.signedHeaders, payloadHash);
-        String scope = auth.date + "/" + region + "/" + service + "/" + TERMINATOR;
-        String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
-                + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+        String stringToSign = stringToSign(amzDate, auth.date + "/" + region + "/" + service + "/" + TERMINATOR,
+                canonicalRequest);
         byte[] expected = HEX.formatHex(hmac(signingKey(auth.accessKeyId, auth.date),
                 stringToSign.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
         byte[] given = auth.signature.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
@@ -170,7 +169,12 @@ public final class SigV4Verifier {
         }
     }
 
-    // ---- canonical request
+    // ---- canonical request (shared with SigV4Signer, so that signing and verifying cannot drift apart)
+
+    static String stringToSign(String amzDate, String scope, String canonicalRequest) {
+        return ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
+                + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    }
 
     static String canonicalRequest(SignedRequest request, List<String> signedHeaders, String payloadHash) {
         StringBuilder canonical = new StringBuilder(256);
@@ -395,7 +399,8 @@ public final class SigV4Verifier {
         }
     }
 
-    private static String format(Instant instant) {
+    /** X-Amz-Date's form, yyyyMMdd'T'HHmmss'Z'. */
+    static String format(Instant instant) {
         return AMZ_DATE.format(instant.atOffset(ZoneOffset.UTC));
     }
 

@@ -19,6 +19,7 @@ import dev.kms.core.service.Plaintext;
 import dev.kms.pkcs11.Pkcs11Config;
 import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.pkcs11.SoftHsmToken;
+import dev.kms.store.SqliteIdentityStore;
 import dev.kms.store.SqliteMetadataStore;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.Session;
@@ -49,8 +50,9 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 /**
  * Encrypt, Decrypt and GenerateDataKey per second through the key service, wired as the product wires it
  * (Pkcs11Hsm on a fresh SoftHSM2 token, SqliteMetadataStore behind CachingMetadataStore), each next to raw
- * C_Encrypt/C_Decrypt with the same token key on the bench's own session; then Encrypt latency with 10 keys
- * in the token against many more. Tables go to stdout, progress to stderr. Start it with scripts/bench.
+ * C_Encrypt/C_Decrypt with the same token key on the bench's own session; then what authorization of an IAM
+ * user and the audit trail add to Encrypt ({@link AuthzBench}); then Encrypt latency with 10 keys in the token
+ * against many more. Tables go to stdout, progress to stderr. Start it with scripts/bench.
  */
 public final class KmsBench {
     static final Deployment DEPLOYMENT = new Deployment("aws", "us-east-1", "111122223333");
@@ -96,11 +98,12 @@ public final class KmsBench {
         char[] userPin = HexFormat.of().formatHex(randomBytes(8)).toCharArray();
         SoftHsmToken.initToken(LIBRARY, label, soPin, userPin);
         Arrays.fill(soPin, '\0');
-        int maxThreads = options.threads().stream().max(Integer::compare).orElseThrow();
         Pkcs11Config config = Pkcs11Config.byLabel(LIBRARY, label);
+        Path database = options.dir().resolve("kms.db");
         try (Pkcs11Hsm hsm = Pkcs11Hsm.open(config, userPin.clone());
-             SqliteMetadataStore sqlite = SqliteMetadataStore.open(options.dir().resolve("kms.db"));
-             RawToken raw = RawToken.open(LIBRARY, label, userPin.clone(), maxThreads)) {
+             SqliteMetadataStore sqlite = SqliteMetadataStore.open(database);
+             SqliteIdentityStore identities = SqliteIdentityStore.open(database);
+             RawToken raw = RawToken.open(LIBRARY, label, userPin.clone(), options.maxThreads())) {
             Kms kms = Kms.create(DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, METADATA_TTL), new JsonPolicyParser(),
                     new AccountRootsDirectory(DEPLOYMENT.accountId()), Clock.systemUTC());
             KmsBench bench = new KmsBench(options, System.out, System.err, kms, raw, hsm, label, userPin);
@@ -108,6 +111,9 @@ public final class KmsBench {
             List<KmsKey> keys = bench.createKeys(BenchOptions.BASELINE_KEYS);
             if (options.phases().contains("throughput")) {
                 bench.throughput(keys.get(0));
+            }
+            if (options.phases().contains("authz")) {
+                new AuthzBench(options, System.out, System.err, hsm, sqlite, identities, raw).run(keys.get(0));
             }
             if (options.phases().contains("keys")) {
                 bench.keyCount(keys.get(0), keys.get(keys.size() - 1), sqlite);

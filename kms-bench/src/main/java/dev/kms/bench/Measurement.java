@@ -59,13 +59,26 @@ final class Measurement {
     }
 
     static Result run(Op op, int threads, Duration warmup, Duration duration) throws Exception {
+        return run(op, threads, warmup, duration, () -> { });
+    }
+
+    /**
+     * As {@link #run(Op, int, Duration, Duration)}; {@code atTimedStart} runs once every thread has finished its
+     * warm-up and before any timed call, so counters read there and after the return cover the timed phase only.
+     */
+    static Result run(Op op, int threads, Duration warmup, Duration duration, Runnable atTimedStart) throws Exception {
+        long[] timedStart = new long[1];
         CyclicBarrier start = new CyclicBarrier(threads + 1);
-        CyclicBarrier timed = new CyclicBarrier(threads + 1);
+        // The clock starts when the last thread has finished its warm-up, before any is released into the timed
+        // phase; the barrier action runs exactly then and its writes are visible to every released thread.
+        CyclicBarrier timed = new CyclicBarrier(threads + 1, () -> {
+            atTimedStart.run();
+            timedStart[0] = System.nanoTime();
+        });
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[][] latencies = new long[threads][];
         int[] counts = new int[threads];
         long[] lastEnd = new long[threads];
-        long[] timedStart = new long[1];
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int index = t;
@@ -104,8 +117,6 @@ final class Measurement {
         }
         try {
             start.await();
-            // Every thread finishes its warm-up before the clock starts, so the phases do not overlap.
-            timedStart[0] = System.nanoTime();
             timed.await();
         } catch (java.util.concurrent.BrokenBarrierException e) {
             // A worker failed; its exception is reported below.

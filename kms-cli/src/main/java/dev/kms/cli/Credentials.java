@@ -2,7 +2,10 @@ package dev.kms.cli;
 
 import dev.kms.core.identity.Authenticator;
 import dev.kms.core.identity.Principal;
+import dev.kms.server.SigV4Signer;
 
+import java.net.URI;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -68,6 +71,12 @@ final class Credentials implements AutoCloseable {
     /** The principal these credentials belong to; AccessDeniedException (AWS's wording) when they are refused. */
     Principal authenticate(Authenticator authenticator) {
         return authenticator.authenticate(accessKeyId, secret, sessionToken);
+    }
+
+    /** The headers that sign a request with these credentials (SigV4, remote mode); the secret stays in here. */
+    Map<String, String> sign(SigV4Signer signer, String method, URI uri, Map<String, String> headers, byte[] body,
+                             Instant now) {
+        return signer.sign(method, uri, headers, body, accessKeyId, secret, sessionToken, now);
     }
 
     String accessKeyId() {

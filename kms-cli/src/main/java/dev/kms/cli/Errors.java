@@ -36,6 +36,9 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
         if (ex instanceof KmsException kms) {
             LOG.debug("{} failed", command.getCommandName(), kms);
             err.println(line(KmsJsonApi.errorBody(kms)));
+        } else if (ex instanceof RemoteServiceException remote) {
+            LOG.debug("{} failed on the server", command.getCommandName(), remote);
+            err.println(line(remote.body()));
         } else if (ex instanceof CliException cli) {
             LOG.debug("{} failed", command.getCommandName(), cli);
             err.println("kms: " + cli.getMessage());

@@ -14,7 +14,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -39,7 +41,7 @@ import java.util.function.Function;
                 RotationCommands.ListKeyRotations.class,
                 PolicyCommands.GetKeyPolicy.class, PolicyCommands.PutKeyPolicy.class, PolicyCommands.ListKeyPolicies.class,
                 HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class,
-                IamCommands.class, StsCommands.class, AccountCommands.class})
+                IamCommands.class, StsCommands.class, AccountCommands.class, ServerCommand.class})
 public final class KmsCli {
     private static final JacksonRuntime JMESPATH = new JacksonRuntime();
 
@@ -66,6 +68,16 @@ public final class KmsCli {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level to stderr")
     private boolean debug;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "Send the key commands to a kms server (e.g. http://127.0.0.1:4599) instead of KMS_HOME, "
+                    + "signed (SigV4) with the --profile or AWS_* credentials")
+    private URI endpointUrl;
+
+    @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
+            description = "With --endpoint-url: the server's region. Default: $AWS_REGION, else $AWS_DEFAULT_REGION. "
+                    + "kms server: must be KMS_HOME's region, if given")
+    private String region;
 
     private final Map<String, String> env;
 
@@ -99,7 +111,7 @@ public final class KmsCli {
 
     /** Calls one operation with an AWS JSON request and prints the response. */
     int call(String operation, ObjectNode request) {
-        return print(withSession(session -> session.call(operation, request)));
+        return print(withClient(client -> client.call(operation, request)));
     }
 
     /**
@@ -109,7 +121,7 @@ public final class KmsCli {
      */
     int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize, Integer pageSize,
                       Integer maxItems, String startingToken) {
-        return print(withSession(session -> {
+        return print(withClient(client -> {
             ObjectNode merged = Params.NODES.objectNode();
             ArrayNode items = merged.putArray(resultKey);
             String marker = startingToken;
@@ -127,7 +139,7 @@ public final class KmsCli {
                 if (marker != null) {
                     page.put("Marker", marker);
                 }
-                ObjectNode response = session.call(operation, page);
+                ObjectNode response = client.call(operation, page);
                 JsonNode pageItems = response.path(resultKey);
                 items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
                 remaining -= pageItems.size();
@@ -153,8 +165,59 @@ public final class KmsCli {
         }));
     }
 
+    /**
+     * Runs {@code work} against a server when --endpoint-url is given (KMS_HOME is not opened), else against the
+     * embedded service of KMS_HOME, as {@link #withSession} does.
+     */
+    <T> T withClient(Function<KmsClient, T> work) {
+        if (endpointUrl == null) {
+            return withSession(work::apply);
+        }
+        try (Credentials credentials = Credentials.caller(profile, env)) {
+            if (credentials == null) {
+                throw new CliException("Unable to locate credentials. Give --profile, or set AWS_ACCESS_KEY_ID and "
+                        + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE).");
+            }
+            return work.apply(new HttpKmsClient(endpointUrl, remoteRegion(), credentials,
+                    "kms-cli/" + Version.number().replace(' ', '-'), Clock.systemUTC()));
+        }
+    }
+
+    /** The region a server is asked in: --region, else AWS_REGION, else AWS_DEFAULT_REGION, as the AWS CLI does. */
+    private String remoteRegion() {
+        for (String candidate : new String[] {region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION")}) {
+            if (candidate != null && !candidate.isBlank()) {
+                return candidate.strip();
+            }
+        }
+        throw new CliException("You must specify a region: --region, or AWS_REGION.");
+    }
+
+    /** Refuses --endpoint-url for a command that only works on KMS_HOME (iam, sts, audit, hsm, server, ...). */
+    void requireLocal() {
+        if (endpointUrl != null) {
+            CommandLine.ParseResult command = spec.commandLine().getParseResult();
+            while (command.hasSubcommand()) {
+                command = command.subcommand();
+            }
+            throw new CliException(command.commandSpec().qualifiedName() + " works on KMS_HOME only; --endpoint-url "
+                    + "applies to the key commands (create-key, encrypt, list-keys, ...)");
+        }
+    }
+
+    /** The --region option, or null. */
+    String region() {
+        return region;
+    }
+
+    /** The environment this CLI reads (the process environment in production). */
+    Map<String, String> env() {
+        return env;
+    }
+
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
     <T> T withSession(Function<KmsSession, T> work) {
+        requireLocal();
         try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env);
              Credentials credentials = Credentials.caller(profile, env)) {
             if (credentials != null) {
@@ -171,6 +234,7 @@ public final class KmsCli {
 
     /** Like {@link #withSession} with the audit trail only read, not opened for writing (see KmsSession). */
     <T> T withAuditReadingSession(Function<KmsSession, T> work) {
+        requireLocal();
         try (KmsSession session = KmsSession.openForAuditReading(KmsHome.resolve(home, env), env)) {
             return work.apply(session);
         }
@@ -196,8 +260,12 @@ public final class KmsCli {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"kms " + number()};
+        }
+
+        static String number() {
             String version = KmsCli.class.getPackage().getImplementationVersion();
-            return new String[] {"kms " + (version == null ? "development build" : version)};
+            return version == null ? "development build" : version;
         }
     }
 }

@@ -39,7 +39,7 @@ import java.util.Map;
  * the overdue rotations and deletions already done. Every call goes through {@link AuditedKmsApi}. Closing
  * seals and closes the trail, closes the stores and logs out.
  */
-final class KmsSession implements AutoCloseable {
+final class KmsSession implements KmsClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsSession.class);
 
     /** Names the seal key in digest records: the label of its token object. */
@@ -180,11 +180,27 @@ final class KmsSession implements AutoCloseable {
     }
 
     /** Runs one AWS KMS operation as the local operator, the root of the configured account; audited. */
-    ObjectNode call(String operation, JsonNode request) {
+    @Override
+    public ObjectNode call(String operation, JsonNode request) {
         if (api == null) {
             throw new KmsException(ErrorCode.INTERNAL, "This session only reads the audit trail.");
         }
         return api.call(operator, operation, request);
+    }
+
+    /** Runs one AWS KMS operation as {@code ctx}'s principal (a server's callers); audited. */
+    ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
+        if (api == null) {
+            throw new KmsException(ErrorCode.INTERNAL, "This session only reads the audit trail.");
+        }
+        return api.call(ctx, operation, request);
+    }
+
+    /** A server's readiness: the token answers a logged-in call and the metadata database can be read. */
+    boolean ready() {
+        hsm.generateRandom(1);
+        store.listKeys(kms.deployment().accountId(), null, 1);
+        return trail == null || trail.healthy();
     }
 
     /** The seal key of the audit trail, to verify it. */

@@ -82,8 +82,9 @@ public final class AliasService {
         if (!target.accountId().equals(ctx.principal().accountId())) {
             throw KmsException.validation("targetKeyId", "the alias and its key must be in the same account");
         }
-        keys.authorizer().authorize(ctx, action, target, dev.kms.core.policy.ConditionKeys.builder());
+        // Before the policy, whose fixed form would only say AccessDenied (see KeyRepository.resolveManaged).
         ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "point an alias at");
+        keys.authorizer().authorize(ctx, action, target, dev.kms.core.policy.ConditionKeys.builder());
         target.state().requireNotPendingDeletion(keys.arn(target));
         return target;
     }

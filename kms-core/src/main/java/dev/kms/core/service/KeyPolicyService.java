@@ -54,8 +54,8 @@ public final class KeyPolicyService {
 
     public KmsKey putKeyPolicy(RequestContext ctx, String keyRef, String policyName, String policy, boolean bypassLockoutCheck) {
         requirePolicyName(policyName);
-        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "kms:PutKeyPolicy");
-        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "change the key policy of");
+        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:PutKeyPolicy", ConditionKeys.builder(),
+                "change the key policy of");
         String checked = checkedPolicy(ctx, target, policy, bypassLockoutCheck);
         return keys.update(target.keyId(), key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));

@@ -97,7 +97,11 @@ final class KeyRepository {
     /** Resolves a KeyId parameter and authorizes {@code action} on the key with the given condition keys. */
     KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String field, String action,
                              ConditionKeys.Builder conditions) {
-        KmsKey key = resolve(ctx, keyRef, field, action);
+        return authorized(ctx, keyRef, resolve(ctx, keyRef, field, action), action, conditions);
+    }
+
+    private KmsKey authorized(RequestContext ctx, String keyRef, KmsKey key, String action,
+                              ConditionKeys.Builder conditions) {
         String alias = keyRef == null ? null : requestAlias(keyRef);
         if (alias != null) {
             conditions.put(ConditionKeys.REQUEST_ALIAS, alias);
@@ -108,6 +112,24 @@ final class KeyRepository {
 
     KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String action) {
         return resolveAuthorized(ctx, keyRef, "keyId", action, ConditionKeys.builder());
+    }
+
+    /**
+     * {@link #resolveAuthorized} for an operation that manages the key ({@code what}: "disable", ...). A
+     * service-managed key of the caller's own account is refused with UnsupportedOperationException before its
+     * policy is consulted: the fixed policy grants no management, so the answer would otherwise always be an
+     * AccessDeniedException that does not say why. Callers from other accounts are authorized first and learn
+     * nothing about the key.
+     */
+    KmsKey resolveManaged(RequestContext ctx, String keyRef, String action, ConditionKeys.Builder conditions,
+                          String what) {
+        KmsKey key = resolve(ctx, keyRef, "keyId", action);
+        if (key.accountId().equals(ctx.principal().accountId())) {
+            ServiceManagedKeys.requireCustomerManaged(key, arn(key), what);
+        }
+        authorized(ctx, keyRef, key, action, conditions);
+        ServiceManagedKeys.requireCustomerManaged(key, arn(key), what);
+        return key;
     }
 
     /** Resolves a parameter that must name a key directly (key id or key ARN), not through an alias. */

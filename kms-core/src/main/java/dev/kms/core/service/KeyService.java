@@ -128,9 +128,9 @@ public final class KeyService {
                     "Member must have value between " + MIN_PENDING_WINDOW_DAYS + " and " + MAX_PENDING_WINDOW_DAYS);
         }
         Instant deletionDate = now().plus(Duration.ofDays(days));
-        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "keyId", "kms:ScheduleKeyDeletion", ConditionKeys.builder()
-                .put(ConditionKeys.SCHEDULE_KEY_DELETION_PENDING_WINDOW_IN_DAYS, Integer.toString(days)));
-        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "schedule the deletion of");
+        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:ScheduleKeyDeletion", ConditionKeys.builder()
+                .put(ConditionKeys.SCHEDULE_KEY_DELETION_PENDING_WINDOW_IN_DAYS, Integer.toString(days)),
+                "schedule the deletion of");
         KmsKey scheduled = keys.update(target.keyId(), key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.withState(KeyState.PendingDeletion, deletionDate, days);
@@ -184,8 +184,7 @@ public final class KeyService {
 
     /** Authorizes {@code action}, refuses it on service-managed keys, then applies {@code change}. */
     private KmsKey change(RequestContext ctx, String keyRef, String action, String what, UnaryOperator<KmsKey> change) {
-        KmsKey target = keys.resolveAuthorized(ctx, keyRef, action);
-        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), what);
+        KmsKey target = keys.resolveManaged(ctx, keyRef, action, ConditionKeys.builder(), what);
         return keys.update(target.keyId(), change);
     }
 

@@ -46,9 +46,8 @@ public final class RotationService {
                     + RotationSchedule.MIN_PERIOD_DAYS + " and " + RotationSchedule.MAX_PERIOD_DAYS);
         }
         Instant now = now();
-        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "keyId", "kms:EnableKeyRotation", ConditionKeys.builder()
-                .put(ConditionKeys.ROTATION_PERIOD_IN_DAYS, Integer.toString(period)));
-        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "change the rotation of");
+        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:EnableKeyRotation", ConditionKeys.builder()
+                .put(ConditionKeys.ROTATION_PERIOD_IN_DAYS, Integer.toString(period)), "change the rotation of");
         return keys.update(target.keyId(), key -> {
             requireRotatableAndEnabled(key);
             RotationSchedule current = key.rotation();
@@ -62,8 +61,8 @@ public final class RotationService {
     }
 
     public KmsKey disableKeyRotation(RequestContext ctx, String keyRef) {
-        KmsKey target = keys.resolveAuthorized(ctx, keyRef, "kms:DisableKeyRotation");
-        ServiceManagedKeys.requireCustomerManaged(target, keys.arn(target), "change the rotation of");
+        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:DisableKeyRotation", ConditionKeys.builder(),
+                "change the rotation of");
         return keys.update(target.keyId(), key -> {
             requireRotatableAndEnabled(key);
             return key.rotation().enabled() ? key.withRotation(RotationSchedule.off()) : key;
@@ -82,8 +81,8 @@ public final class RotationService {
 
     /** Rotates now; does not move the automatic schedule. At most 25 times per key. */
     public KmsKey rotateKeyOnDemand(RequestContext ctx, String keyRef) {
-        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:RotateKeyOnDemand");
-        ServiceManagedKeys.requireCustomerManaged(key, keys.arn(key), "rotate on demand");
+        KmsKey key = keys.resolveManaged(ctx, keyRef, "kms:RotateKeyOnDemand", ConditionKeys.builder(),
+                "rotate on demand");
         requireRotatableAndEnabled(key);
         requireOnDemandQuota(key);
         KmsKey rotated = rotate(key.keyId(), RotationType.ON_DEMAND, k -> {

@@ -98,6 +98,42 @@ public final class AuditedKmsApi {
         return response;
     }
 
+    /**
+     * Records the event of a call refused before it ran because its credentials were (userIdentity: type
+     * {@code Unknown} and the access key id the caller presented, which may not exist; never a secret or token),
+     * then returns {@code error} for the caller to throw. Fails closed as {@link #call} does.
+     */
+    public KmsException recordRefusedCredentials(String accessKeyId, String operation, JsonNode request,
+                                                 String sourceIp, String userAgent, String requestId,
+                                                 KmsException error) {
+        Objects.requireNonNull(error, "error");
+        if (!sink.healthy()) {
+            KmsException broken = new KmsException(ErrorCode.INTERNAL,
+                    "The audit trail cannot be written; the request was not performed.");
+            broken.addSuppressed(error);
+            return broken;
+        }
+        try {
+            sink.record(AuditEvent.builder()
+                    .userIdentity(new AuditEvent.UserIdentity("Unknown", null, null, null, accessKeyId, null))
+                    .eventTime(clock.instant())
+                    .eventName(operation == null || operation.isEmpty() ? "Unknown" : operation)
+                    .awsRegion(deployment.region())
+                    .sourceIPAddress(sourceIp)
+                    .userAgent(userAgent)
+                    .requestID(requestId)
+                    .readOnly(readOnly(operation))
+                    .requestParameters(parameters(request))
+                    .resources(failureResources(request))
+                    .error(error.code().awsName(), error.getMessage())
+                    .build());
+        } catch (KmsException recordFailed) {
+            recordFailed.addSuppressed(error);
+            return recordFailed;
+        }
+        return error;
+    }
+
     private void recordFailure(RequestContext ctx, String operation, JsonNode request, Instant eventTime,
                                RuntimeException error, String errorCode) {
         try {
@@ -115,7 +151,7 @@ public final class AuditedKmsApi {
         Principal p = ctx.principal();
         return AuditEvent.builder()
                 .userIdentity(new AuditEvent.UserIdentity(p.cloudTrailType(), p.principalId(), p.arn(), p.accountId(),
-                        p.accessKeyId(), p.name()))
+                        p.accessKeyId(), p.name(), ctx.viaService()))
                 .eventTime(eventTime)
                 .eventName(operation == null || operation.isEmpty() ? "Unknown" : operation)
                 .awsRegion(deployment.region())

@@ -69,6 +69,14 @@ class AuditedKmsApiTest {
         }
     }
 
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private KmsException fails(RequestContext ctx, String operation, String json) {
         return assertThrows(KmsException.class, () -> call(ctx, operation, json));
     }
@@ -243,6 +251,39 @@ class AuditedKmsApiTest {
         KmsException failed = fails(ROOT, "DescribeKey", "{\"KeyId\":\"alias/missing\"}");
         assertSame(ErrorCode.INTERNAL, failed.code(), "the trail's error, not NotFound");
         assertEquals(ErrorCode.NOT_FOUND, ((KmsException) failed.getSuppressed()[0]).code());
+    }
+
+    @Test
+    void refusedCredentials_recordOneFailedEvent_withTheKeyIdOnly() {
+        KmsException refused = new KmsException(ErrorCode.ACCESS_DENIED,
+                "The security token included in the request is invalid.");
+
+        KmsException e = api.recordRefusedCredentials("AKIAUNKNOWN000000000", "Encrypt",
+                json("{\"KeyId\":\"alias/a\",\"Plaintext\":\"" + b64(SECRET_TEXT) + "\"}"), "192.0.2.9", "cli",
+                "req-9", refused);
+
+        assertSame(refused, e);
+        assertEquals(1, sink.events().size());
+        AuditEvent event = last();
+        assertEquals(new AuditEvent.UserIdentity("Unknown", null, null, null, "AKIAUNKNOWN000000000", null),
+                event.userIdentity());
+        assertEquals("Encrypt", event.eventName());
+        assertEquals("AccessDeniedException", event.errorCode());
+        assertEquals(refused.getMessage(), event.errorMessage());
+        assertEquals("req-9", event.requestID());
+        assertFalse(event.toString().contains(b64(SECRET_TEXT)), "plaintext in the event");
+    }
+
+    @Test
+    void refusedCredentials_onABrokenTrail_failClosed() {
+        sink.failRecords = true;
+        KmsException refused = new KmsException(ErrorCode.ACCESS_DENIED, "invalid");
+
+        KmsException e = api.recordRefusedCredentials("AKIAUNKNOWN000000000", "ListKeys", null, null, null, "r",
+                refused);
+
+        assertEquals(ErrorCode.INTERNAL, e.code());
+        assertSame(refused, e.getSuppressed()[0]);
     }
 
     @Test

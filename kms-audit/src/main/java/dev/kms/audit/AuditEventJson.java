@@ -42,6 +42,7 @@ public final class AuditEventJson {
         putIfPresent(identity, "accountId", who.accountId());
         putIfPresent(identity, "accessKeyId", who.accessKeyId());
         putIfPresent(identity, "userName", who.userName());
+        putIfPresent(identity, "invokedBy", who.invokedBy());
         node.put("eventTime", event.eventTime().toString());
         node.put("eventSource", event.eventSource());
         node.put("eventName", event.eventName());
@@ -91,7 +92,8 @@ public final class AuditEventJson {
         return new AuditEvent(
                 text(node, "eventVersion"),
                 new UserIdentity(text(who, "type"), text(who, "principalId"), text(who, "arn"),
-                        text(who, "accountId"), text(who, "accessKeyId"), text(who, "userName")),
+                        text(who, "accountId"), text(who, "accessKeyId"), text(who, "userName"),
+                        text(who, "invokedBy")),
                 instant(node, "eventTime"),
                 text(node, "eventSource"),
                 text(node, "eventName"),

@@ -64,7 +64,7 @@ class FileAuditTrailTest extends AuditSinkContract {
         response.put("keyMetadata", Map.of("keyId", "k1", "enabled", true, "creationDate", 1.7e9));
         AuditEvent full = new AuditEvent("1.08",
                 new UserIdentity("AssumedRole", "AROAEXAMPLE:session", "arn:aws:sts::111122223333:assumed-role/r/s",
-                        "111122223333", "ASIAEXAMPLE", "r"),
+                        "111122223333", "ASIAEXAMPLE", "r", "backup.us-east-1.kms.local"),
                 SampleEvents.T0.plusNanos(123_456_789), AuditEvent.EVENT_SOURCE, "CreateKey", "eu-west-1",
                 "2001:db8::1", "aws-sdk-java/2.25 \"quoted\" \u00e9", Map.of("description", "d", "tags",
                 List.of(Map.of("TagKey", "a", "TagValue", "b")), "pendingWindowInDays", 7L << 33),

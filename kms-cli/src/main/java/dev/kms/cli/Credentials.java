@@ -19,6 +19,8 @@ final class Credentials implements AutoCloseable {
     static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
     static final String PROFILE = "AWS_PROFILE";
+    static final String SERVICE_ACCESS_KEY_ID = "KMS_SERVICE_ACCESS_KEY_ID";
+    static final String SERVICE_SECRET_ACCESS_KEY = "KMS_SERVICE_SECRET_ACCESS_KEY";
 
     private final String accessKeyId;
     private final char[] secret;
@@ -51,6 +53,18 @@ final class Credentials implements AutoCloseable {
         return envProfile == null || envProfile.isBlank() ? null : Profiles.read(envProfile, env);
     }
 
+    /**
+     * The credentials of an integrated service calling on the caller's behalf: {@code --service-profile}, else
+     * KMS_SERVICE_ACCESS_KEY_ID and KMS_SERVICE_SECRET_ACCESS_KEY; null when neither is given. A service's key
+     * is long-term, so there is no session token.
+     */
+    static Credentials service(String serviceProfile, Map<String, String> env) {
+        if (serviceProfile != null) {
+            return Profiles.read(serviceProfile, env);
+        }
+        return fromEnv(env, SERVICE_ACCESS_KEY_ID, SERVICE_SECRET_ACCESS_KEY, null, "service environment");
+    }
+
     private static Credentials fromEnv(Map<String, String> env, String idVar, String secretVar, String tokenVar,
                                        String source) {
         String id = blankToNull(env.get(idVar));
@@ -61,7 +75,7 @@ final class Credentials implements AutoCloseable {
         if (id == null || secret == null) {
             throw new CliException("Partial credentials found in env, missing: " + (id == null ? idVar : secretVar));
         }
-        return new Credentials(id, secret.toCharArray(), blankToNull(env.get(tokenVar)), source);
+        return new Credentials(id, secret.toCharArray(), tokenVar == null ? null : blankToNull(env.get(tokenVar)), source);
     }
 
     private static String blankToNull(String value) {

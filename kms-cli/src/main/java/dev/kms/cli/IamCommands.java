@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.identity.AccessKey;
 import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.CreatedAccessKey;
+import dev.kms.core.identity.CredentialOwner;
 import dev.kms.core.identity.IamService;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.identity.Role;
+import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +21,8 @@ import java.util.List;
 
 /**
  * {@code kms iam}: users, access keys, roles and their inline policies, with the subcommands, flags and
- * output of {@code aws iam}. Every one is the account root's.
+ * output of {@code aws iam}, and the integrated services' principals and keys. Every one is the account root's
+ * (service principals the deployment account root's).
  */
 @Command(name = "iam", mixinStandardHelpOptions = true,
         description = "Users, access keys, roles and identity policies, as `aws iam`.",
@@ -33,6 +37,8 @@ import java.util.List;
                 IamCommands.DeleteRole.class,
                 IamCommands.PutRolePolicy.class, IamCommands.GetRolePolicy.class, IamCommands.ListRolePolicies.class,
                 IamCommands.DeleteRolePolicy.class,
+                IamCommands.CreateServicePrincipal.class, IamCommands.ListServicePrincipals.class,
+                IamCommands.DeleteServicePrincipal.class,
                 SimulateCommand.class})
 final class IamCommands {
     private IamCommands() {
@@ -124,19 +130,29 @@ final class IamCommands {
 
     // ---- access keys
 
-    @Command(name = "create-access-key", mixinStandardHelpOptions = true,
-            description = "Creates an access key; its secret is shown this once and never again.")
-    static final class CreateAccessKey extends IdentityCommand {
+    /** Whose access keys a command is about: a user's (as in aws iam) or an integrated service's. */
+    static final class KeyOwner {
         @Option(names = "--user-name", required = true)
         String userName;
+        @Option(names = "--service-name", required = true, description = "An integrated service's principal")
+        String serviceName;
+    }
+
+    @Command(name = "create-access-key", mixinStandardHelpOptions = true,
+            description = "Creates an access key of a user or a service; its secret is shown this once and never again.")
+    static final class CreateAccessKey extends IdentityCommand {
+        @ArgGroup(multiplicity = "1")
+        KeyOwner owner;
 
         @Override
         JsonNode run(KmsSession session, RequestContext caller) {
-            try (CreatedAccessKey created = iam(session).createAccessKey(caller, userName)) {
+            try (CreatedAccessKey created = owner.serviceName != null
+                    ? iam(session).createServiceAccessKey(caller, owner.serviceName)
+                    : iam(session).createAccessKey(caller, owner.userName)) {
                 AccessKey key = created.accessKey();
                 ObjectNode out = object();
                 ObjectNode node = out.putObject("AccessKey");
-                node.put("UserName", userName(key));
+                putOwner(node, key);
                 node.put("AccessKeyId", key.accessKeyId());
                 node.put("Status", key.status().name());
                 node.put("SecretAccessKey", new String(created.secretAccessKey().chars()));
@@ -146,23 +162,31 @@ final class IamCommands {
         }
     }
 
-    private static String userName(AccessKey key) {
-        return ((dev.kms.core.identity.CredentialOwner.UserOwner) key.owner()).userName();
+    private static void putOwner(ObjectNode node, AccessKey key) {
+        if (key.owner() instanceof CredentialOwner.ServiceOwner service) {
+            node.put("ServiceName", service.serviceName());
+        } else {
+            node.put("UserName", ((CredentialOwner.UserOwner) key.owner()).userName());
+        }
     }
 
-    @Command(name = "list-access-keys", mixinStandardHelpOptions = true, description = "Lists a user's access keys.")
+    @Command(name = "list-access-keys", mixinStandardHelpOptions = true,
+            description = "Lists a user's or a service's access keys.")
     static final class ListAccessKeys extends IdentityCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
+        @ArgGroup(multiplicity = "1")
+        KeyOwner owner;
 
         @Override
         JsonNode run(KmsSession session, RequestContext caller) {
             ObjectNode out = object();
             ArrayNode keys = out.putArray("AccessKeyMetadata");
-            for (AccessKey key : iam(session).listAccessKeys(caller, userName)) {
-                keys.addObject()
-                        .put("UserName", userName(key))
-                        .put("AccessKeyId", key.accessKeyId())
+            List<AccessKey> listed = owner.serviceName != null
+                    ? iam(session).listServiceAccessKeys(caller, owner.serviceName)
+                    : iam(session).listAccessKeys(caller, owner.userName);
+            for (AccessKey key : listed) {
+                ObjectNode node = keys.addObject();
+                putOwner(node, key);
+                node.put("AccessKeyId", key.accessKeyId())
                         .put("Status", key.status().name())
                         .put("CreateDate", date(key.created()));
             }
@@ -187,16 +211,71 @@ final class IamCommands {
         }
     }
 
-    @Command(name = "delete-access-key", mixinStandardHelpOptions = true, description = "Deletes an access key.")
+    @Command(name = "delete-access-key", mixinStandardHelpOptions = true,
+            description = "Deletes an access key of a user or a service.")
     static final class DeleteAccessKey extends IdentityCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
+        @ArgGroup(multiplicity = "1")
+        KeyOwner owner;
         @Option(names = "--access-key-id", required = true)
         String accessKeyId;
 
         @Override
         JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).deleteAccessKey(caller, userName, accessKeyId);
+            if (owner.serviceName != null) {
+                iam(session).deleteServiceAccessKey(caller, owner.serviceName, accessKeyId);
+            } else {
+                iam(session).deleteAccessKey(caller, owner.userName, accessKeyId);
+            }
+            return object();
+        }
+    }
+
+    // ---- service principals
+
+    static ObjectNode servicePrincipal(ServicePrincipal service) {
+        ObjectNode node = IdentityCommand.object();
+        node.put("ServiceName", service.serviceName());
+        node.put("ServicePrincipalId", service.serviceId());
+        node.put("CreateDate", IdentityCommand.date(service.created()));
+        return node;
+    }
+
+    @Command(name = "create-service-principal", mixinStandardHelpOptions = true,
+            description = "Registers an integrated service (e.g. backup.us-east-1.kms.local), which may then call on "
+                    + "users' behalf with its own access keys; alias/aws/SERVICE is its service-managed key.")
+    static final class CreateServicePrincipal extends IdentityCommand {
+        @Option(names = "--service-name", required = true)
+        String serviceName;
+
+        @Override
+        JsonNode run(KmsSession session, RequestContext caller) {
+            ObjectNode out = object();
+            out.set("ServicePrincipal", servicePrincipal(iam(session).createServicePrincipal(caller, serviceName)));
+            return out;
+        }
+    }
+
+    @Command(name = "list-service-principals", mixinStandardHelpOptions = true,
+            description = "Lists the integrated services.")
+    static final class ListServicePrincipals extends IdentityCommand {
+        @Override
+        JsonNode run(KmsSession session, RequestContext caller) {
+            ObjectNode out = object();
+            ArrayNode services = out.putArray("ServicePrincipals");
+            iam(session).listServicePrincipals(caller).forEach(s -> services.add(servicePrincipal(s)));
+            return out;
+        }
+    }
+
+    @Command(name = "delete-service-principal", mixinStandardHelpOptions = true,
+            description = "Deletes an integrated service that has no access keys.")
+    static final class DeleteServicePrincipal extends IdentityCommand {
+        @Option(names = "--service-name", required = true)
+        String serviceName;
+
+        @Override
+        JsonNode run(KmsSession session, RequestContext caller) {
+            iam(session).deleteServicePrincipal(caller, serviceName);
             return object();
         }
     }

@@ -66,6 +66,12 @@ public final class KmsCli {
                     + "local operator as the account root")
     private String profile;
 
+    @Option(names = "--service-profile", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Call through an integrated service: the service's credentials from this profile (default: "
+                    + "$KMS_SERVICE_ACCESS_KEY_ID/$KMS_SERVICE_SECRET_ACCESS_KEY), presented besides the caller's "
+                    + "(--profile or $AWS_*); both must authenticate, and kms:ViaService is then the service's name")
+    private String serviceProfile;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level to stderr")
     private boolean debug;
 
@@ -111,7 +117,7 @@ public final class KmsCli {
 
     /** Calls one operation with an AWS JSON request and prints the response. */
     int call(String operation, ObjectNode request) {
-        return print(withClient(client -> client.call(operation, request)));
+        return print(withClient(operation, request, client -> client.call(operation, request)));
     }
 
     /**
@@ -121,7 +127,7 @@ public final class KmsCli {
      */
     int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize, Integer pageSize,
                       Integer maxItems, String startingToken) {
-        return print(withClient(client -> {
+        return print(withClient(operation, request, client -> {
             ObjectNode merged = Params.NODES.objectNode();
             ArrayNode items = merged.putArray(resultKey);
             String marker = startingToken;
@@ -167,11 +173,16 @@ public final class KmsCli {
 
     /**
      * Runs {@code work} against a server when --endpoint-url is given (KMS_HOME is not opened), else against the
-     * embedded service of KMS_HOME, as {@link #withSession} does.
+     * embedded service of KMS_HOME, as {@link #withSession} does; {@code operation} is the KMS operation the
+     * command calls, whose event records refused credentials.
      */
-    <T> T withClient(Function<KmsClient, T> work) {
+    private <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
         if (endpointUrl == null) {
-            return withSession(work::apply);
+            return withSession(operation, request, work::apply);
+        }
+        if (serviceProfile != null || env.get(Credentials.SERVICE_ACCESS_KEY_ID) != null) {
+            throw new CliException("Calling through an integrated service (--service-profile, KMS_SERVICE_*) works "
+                    + "on KMS_HOME only, not with --endpoint-url");
         }
         try (Credentials credentials = Credentials.caller(profile, env)) {
             if (credentials == null) {
@@ -217,11 +228,25 @@ public final class KmsCli {
 
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
     <T> T withSession(Function<KmsSession, T> work) {
+        return withSession(null, null, work);
+    }
+
+    /**
+     * {@link #withSession(Function)} for the KMS operation {@code operation}: when the credentials are refused,
+     * the refusal is audited as that operation's event before the error is returned.
+     */
+    private <T> T withSession(String operation, JsonNode request, Function<KmsSession, T> work) {
         requireLocal();
         try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env);
-             Credentials credentials = Credentials.caller(profile, env)) {
+             Credentials credentials = Credentials.caller(profile, env);
+             Credentials service = Credentials.service(serviceProfile, env)) {
+            if (service != null && credentials == null) {
+                throw new CliException("An integrated service calls on a user's behalf: besides the service's "
+                        + "credentials (" + service.source() + "), give the caller's with --profile, "
+                        + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE");
+            }
             if (credentials != null) {
-                session.actAs(credentials);
+                session.actAs(credentials, service, operation, request);
             }
             return work.apply(session);
         }

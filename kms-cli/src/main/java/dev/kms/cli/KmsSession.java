@@ -12,6 +12,7 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.IdentityDirectory;
 import dev.kms.core.identity.IdentityServices;
+import dev.kms.core.identity.OnBehalfOf;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.identity.ServiceKeys;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The service opened for one command: the token (logged in), the metadata and identity stores, the use
@@ -225,12 +227,28 @@ final class KmsSession implements KmsClient, AutoCloseable {
 
     /**
      * Makes every later request of this session the request of the principal {@code credentials} belong to,
-     * instead of the local operator's; AccessDeniedException (AWS's wording) when they are refused. The caller
-     * keeps and clears the credentials.
+     * instead of the local operator's, made through the integrated service {@code service} belong to when given
+     * ({@link OnBehalfOf}); AccessDeniedException (AWS's wording) when either is refused. When the command is the
+     * KMS operation {@code operation} (else null), the refusal is audited first as that operation's event, naming
+     * only the access key id that was refused. The caller keeps and clears the credentials.
      */
-    void actAs(Credentials credentials) {
-        Principal principal = credentials.authenticate(identity.authenticator());
-        operator = RequestContext.direct(principal, null, "kms-cli");
+    void actAs(Credentials credentials, Credentials service, String operation, JsonNode request) {
+        Credentials presented = credentials;
+        try {
+            Principal principal = credentials.authenticate(identity.authenticator());
+            if (service == null) {
+                operator = RequestContext.direct(principal, null, "kms-cli");
+                return;
+            }
+            presented = service;
+            operator = OnBehalfOf.context(principal, service.authenticate(identity.authenticator()), null, "kms-cli");
+        } catch (KmsException e) {
+            if (operation == null || api == null) {
+                throw e;
+            }
+            throw api.recordRefusedCredentials(presented.accessKeyId(), operation, request, null, "kms-cli",
+                    UUID.randomUUID().toString(), e);
+        }
     }
 
     /** Seals and closes the trail (it needs the token), then the stores, then logs out. */

@@ -61,11 +61,20 @@ public record AuditEvent(
         return new Builder();
     }
 
-    /** Who made the call: the authenticated principal, as CloudTrail's {@code userIdentity}. */
+    /**
+     * Who made the call: the authenticated principal, as CloudTrail's {@code userIdentity}; {@code invokedBy} is
+     * the integrated service that called on its behalf (the request's kms:ViaService), null for direct calls.
+     */
     public record UserIdentity(String type, String principalId, String arn, String accountId, String accessKeyId,
-                               String userName) {
+                               String userName, String invokedBy) {
         public UserIdentity {
             require(type, "userIdentity.type");
+        }
+
+        /** A direct call's identity. */
+        public UserIdentity(String type, String principalId, String arn, String accountId, String accessKeyId,
+                            String userName) {
+            this(type, principalId, arn, accountId, accessKeyId, userName, null);
         }
     }
 

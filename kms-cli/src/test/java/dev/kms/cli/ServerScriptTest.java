@@ -1,0 +1,137 @@
+package dev.kms.cli;
+
+import dev.kms.pkcs11.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code scripts/kms server} as a process over a CliFixture home, as the README runs it: the AWS CLI (when
+ * installed) against it, then SIGTERM, which must stop it gracefully with an intact audit trail. The process
+ * runs on this test's class path (KMS_CLASSPATH), since the jar is only packaged after tests.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerScriptTest {
+    private static final Path ROOT = Path.of(System.getProperty("kms.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path KMS = ROOT.resolve("scripts/kms");
+    private static final Path AWS_CLI_SCRIPT = ROOT.resolve("kms-cli/src/test/sh/aws-cli-against-server.sh");
+    private static final Pattern ENDPOINT = Pattern.compile("(?m)^  endpoint     (http://\\S+)$");
+
+    @TempDir
+    static Path work;
+    static CliFixture kms;
+    static Process server;
+    static Path serverErr;
+    static String endpoint;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        assumeTrue(Files.isRegularFile(Path.of(TestTokens.LIBRARY)), "SoftHSM2 is not installed");
+        Path home = Files.createDirectory(work.resolve("home"));
+        kms = CliFixture.create(home);
+        serverErr = work.resolve("server.err");
+        ProcessBuilder builder = new ProcessBuilder("bash", KMS.toString(), "--home", home.toString(), "server",
+                "--port", "0").directory(work.toFile());
+        builder.environment().remove("SOFTHSM2_CONF");
+        builder.environment().put("KMS_CLASSPATH", System.getProperty("java.class.path"));
+        builder.redirectOutput(work.resolve("server.out").toFile()).redirectError(serverErr.toFile());
+        server = builder.start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (endpoint == null) {
+            Matcher m = ENDPOINT.matcher(Files.readString(serverErr));
+            if (m.find() && Files.readString(serverErr).contains("Stop with Ctrl-C")) {
+                endpoint = m.group(1);
+            } else if (!server.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("kms server did not start: " + Files.readString(serverErr));
+            } else {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run awsCli(String part) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", AWS_CLI_SCRIPT.toString(), part).directory(work.toFile());
+        Path scratch = Files.createDirectories(work.resolve("aws-" + part));
+        builder.environment().put("KMS_ENDPOINT", endpoint);
+        builder.environment().put("KMS_REGION", "us-east-1");
+        builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", kms.home.resolve("bootstrap-credentials").toString());
+        builder.environment().put("WORK", scratch.toString());
+        List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+                .forEach(builder.environment()::remove);
+        builder.redirectOutput(scratch.resolve("out").toFile()).redirectError(scratch.resolve("err").toFile());
+        Process process = builder.start();
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the aws CLI script timed out");
+        return new Run(process.exitValue(), Files.readString(scratch.resolve("out")),
+                Files.readString(scratch.resolve("err")));
+    }
+
+    /** True when {@code bash -c CONDITION} succeeds. */
+    private static boolean shell(String condition) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("bash", "-c", condition).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
+    }
+
+    @Test
+    @Order(1)
+    void awsCli_createKeyAliasEncryptDecryptGenerateDataKey() throws Exception {
+        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+        Run run = awsCli("basic");
+        assertEquals(0, run.exit, run.err);
+        assertEquals("aws-cli-against-server basic: ok\n", run.out, run.err);
+    }
+
+    @Test
+    @Order(2)
+    void awsCli_rotateKeyOnDemandAndListKeyRotations() throws Exception {
+        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+        assumeTrue(shell("aws kms help 2>/dev/null | grep -q rotate-key-on-demand"),
+                "this AWS CLI predates rotate-key-on-demand (added to AWS KMS in June 2024)");
+        Run run = awsCli("rotation");
+        assertEquals(0, run.exit, run.err);
+        assertEquals("aws-cli-against-server rotation: ok\n", run.out, run.err);
+    }
+
+    @Test
+    @Order(3)
+    void sigterm_stopsGracefully_andTheAuditTrailVerifies() throws Exception {
+        server.destroy(); // SIGTERM
+        assertTrue(server.waitFor(90, TimeUnit.SECONDS), "kms server did not stop on SIGTERM");
+        String err = Files.readString(serverErr);
+        assertEquals(143, server.exitValue(), err); // 128 + SIGTERM, after the shutdown hook finished
+        assertTrue(err.contains("kms server: stopped"), err);
+        assertEquals("", Files.readString(work.resolve("server.out")), "stdout of kms server");
+        String secret = Files.readString(kms.home.resolve("bootstrap-credentials")).lines()
+                .filter(l -> l.startsWith("aws_secret_access_key")).findFirst().orElseThrow().split("=", 2)[1].strip();
+        assertTrue(!err.contains(secret), "the secret was printed");
+        kms.ok("audit", "verify");
+    }
+}

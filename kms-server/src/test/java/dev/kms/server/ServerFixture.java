@@ -9,6 +9,8 @@ import dev.kms.core.fake.MutableClock;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.policy.PrincipalType;
+import dev.kms.core.port.Hsm;
+import dev.kms.core.port.MetadataStore;
 import dev.kms.core.service.Kms;
 
 import java.time.Duration;
@@ -31,6 +33,7 @@ final class ServerFixture implements AutoCloseable {
 
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     final AtomicBoolean ready = new AtomicBoolean(true);
+    final String region;
     final Kms kms;
     final KmsHttpServer server;
 
@@ -44,16 +47,27 @@ final class ServerFixture implements AutoCloseable {
 
     /** {@code operations} null: the real JSON API. */
     ServerFixture(KmsHttpServer.Options options, KmsOperations operations) {
-        Deployment deployment = new Deployment("aws", REGION, ACCOUNT);
+        this(options, operations, REGION, new InMemoryHsm(), new InMemoryMetadataStore());
+    }
+
+    /** A server of its own region over the given HSM and store (the same account and access keys). */
+    static ServerFixture inRegion(String region, Hsm hsm, MetadataStore store) {
+        return new ServerFixture(KmsHttpServer.Options.defaults(0).withStopTimeout(Duration.ofSeconds(10)), null,
+                region, hsm, store);
+    }
+
+    private ServerFixture(KmsHttpServer.Options options, KmsOperations operations, String region, Hsm hsm,
+                          MetadataStore store) {
+        this.region = region;
+        Deployment deployment = new Deployment("aws", region, ACCOUNT);
         FakePrincipalDirectory directory = new FakePrincipalDirectory(ACCOUNT).principal(USER_ARN);
-        kms = Kms.create(deployment, new InMemoryHsm(), new InMemoryMetadataStore(), new JsonPolicyParser(), directory,
-                clock);
+        kms = Kms.create(deployment, hsm, store, new JsonPolicyParser(), directory, clock);
         MapCredentials credentials = new MapCredentials()
                 .add(ROOT_KEY, ROOT_SECRET, Principal.root("aws", ACCOUNT))
                 .add(USER_KEY, USER_SECRET, new Principal(PrincipalType.USER, USER_ARN, ACCOUNT,
                         "AIDAALICEALICEALICE1", "alice", USER_KEY));
         KmsOperations ops = operations != null ? operations : new KmsJsonApi(kms)::call;
-        ApiEndpoint endpoint = new ApiEndpoint(ops, new SigV4Verifier(REGION, clock, credentials), ready::get,
+        ApiEndpoint endpoint = new ApiEndpoint(ops, new SigV4Verifier(region, clock, credentials), ready::get,
                 options.maxBodyBytes());
         server = new KmsHttpServer(options, endpoint, clock).start();
     }

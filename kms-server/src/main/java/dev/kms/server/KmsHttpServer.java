@@ -20,8 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -37,12 +40,21 @@ import java.util.concurrent.ExecutionException;
 /**
  * The KMS HTTP server: a thin Jetty 12 adapter (core handler API, HTTP/1.1 with keep-alive) around
  * {@link ApiEndpoint}. Bounded worker pool and queue, a body cap, {@code x-amzn-RequestId} and a {@code Date}
- * from the service clock on every response (SDKs correct their clock skew from it), and a graceful stop that
- * lets in-flight requests finish.
+ * from the service clock on every response (SDKs correct their clock skew from it), Prometheus metrics at
+ * {@code GET /metrics} ({@link ServerMetrics}; loopback clients only unless {@link MetricsAccess#ANY}), and a
+ * graceful stop that lets in-flight requests finish.
  */
 public final class KmsHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsHttpServer.class);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    /** Who may read {@code GET /metrics} (unauthenticated, like Prometheus scrapes are). */
+    public enum MetricsAccess {
+        /** Clients on a loopback address only: a scraper on the same host, or a local proxy in front. */
+        LOOPBACK,
+        /** Any client that reaches the port; for a scraper on another host of a trusted network. */
+        ANY
+    }
 
     /**
      * Where and how to listen. {@code port} 0 picks a free port. The body cap defaults to 64 KiB: the largest
@@ -50,11 +62,13 @@ public final class KmsHttpServer implements AutoCloseable {
      * stays far below it.
      */
     public record Options(String host, int port, int maxThreads, int maxConcurrentRequests, int maxQueuedRequests,
-                          Duration maxQueueWait, int maxBodyBytes, Duration stopTimeout, Duration idleTimeout) {
+                          Duration maxQueueWait, int maxBodyBytes, Duration stopTimeout, Duration idleTimeout,
+                          MetricsAccess metricsAccess) {
         public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
         public Options {
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(metricsAccess, "metricsAccess");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535");
             }
@@ -74,28 +88,46 @@ public final class KmsHttpServer implements AutoCloseable {
             }
         }
 
+        /** Plain HTTP, metrics for loopback clients only. */
+        public Options(String host, int port, int maxThreads, int maxConcurrentRequests, int maxQueuedRequests,
+                       Duration maxQueueWait, int maxBodyBytes, Duration stopTimeout, Duration idleTimeout) {
+            this(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait, maxBodyBytes,
+                    stopTimeout, idleTimeout, MetricsAccess.LOOPBACK);
+        }
+
         /**
          * Loopback, the given port, 64 worker threads, 48 requests at once with 1024 more waiting up to 2 s,
-         * 64 KiB bodies, 30 s to drain on stop.
+         * 64 KiB bodies, 30 s to drain on stop, metrics for loopback clients.
          */
         public static Options defaults(int port) {
             return new Options("127.0.0.1", port, 64, 48, 1024, Duration.ofSeconds(2), DEFAULT_MAX_BODY_BYTES,
                     Duration.ofSeconds(30), Duration.ofSeconds(60));
         }
 
+        public Options withHost(String newHost) {
+            return new Options(newHost, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
+                    maxBodyBytes, stopTimeout, idleTimeout, metricsAccess);
+        }
+
         public Options withStopTimeout(Duration timeout) {
             return new Options(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
-                    maxBodyBytes, timeout, idleTimeout);
+                    maxBodyBytes, timeout, idleTimeout, metricsAccess);
         }
 
         public Options withConcurrency(int concurrent, int queued, Duration queueWait) {
             return new Options(host, port, maxThreads, concurrent, queued, queueWait, maxBodyBytes, stopTimeout,
-                    idleTimeout);
+                    idleTimeout, metricsAccess);
+        }
+
+        public Options withMetricsAccess(MetricsAccess access) {
+            return new Options(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
+                    maxBodyBytes, stopTimeout, idleTimeout, access);
         }
     }
 
     private final Server server;
     private final ServerConnector connector;
+    private final ServerMetrics metrics;
 
     public KmsHttpServer(Options options, ApiEndpoint endpoint, Clock clock) {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -117,13 +149,15 @@ public final class KmsHttpServer implements AutoCloseable {
         server.addConnector(connector);
         // Work is bounded by admission rather than by the pool's queue (Jetty's own tasks share that queue):
         // at most maxConcurrentRequests run, maxQueuedRequests wait up to maxQueueWait, the rest are throttled.
-        QoSHandler admission = new QoSHandler(new ApiHandler(endpoint, clock));
+        QoSHandler admission = new QoSHandler();
+        metrics = new ServerMetrics(admission::getSuspendedRequestCount);
+        admission.setHandler(new ApiHandler(endpoint, clock, metrics, options.metricsAccess()));
         admission.setMaxRequestCount(options.maxConcurrentRequests());
         admission.setMaxSuspendedRequestCount(options.maxQueuedRequests());
         admission.setMaxSuspend(options.maxQueueWait());
         admission.setRejectStatusCode(AwsErrorHandler.THROTTLED);
         server.setHandler(new GracefulHandler(admission));
-        server.setErrorHandler(new AwsErrorHandler(clock));
+        server.setErrorHandler(new AwsErrorHandler(clock, metrics));
         server.setStopTimeout(options.stopTimeout().toMillis());
         server.setStopAtShutdown(false);
     }
@@ -165,10 +199,14 @@ public final class KmsHttpServer implements AutoCloseable {
     private static final class ApiHandler extends Handler.Abstract {
         private final ApiEndpoint endpoint;
         private final Clock clock;
+        private final ServerMetrics metrics;
+        private final MetricsAccess metricsAccess;
 
-        ApiHandler(ApiEndpoint endpoint, Clock clock) {
+        ApiHandler(ApiEndpoint endpoint, Clock clock, ServerMetrics metrics, MetricsAccess metricsAccess) {
             this.endpoint = endpoint;
             this.clock = clock;
+            this.metrics = metrics;
+            this.metricsAccess = metricsAccess;
         }
 
         @Override
@@ -176,35 +214,68 @@ public final class KmsHttpServer implements AutoCloseable {
             String requestId = ApiEndpoint.newRequestId();
             String method = request.getMethod();
             String path = request.getHttpURI().getPath();
-            ApiEndpoint.Answer answer;
             if (ApiEndpoint.isHealthCheck(method, path)) {
-                answer = endpoint.handle(call(request, method, path, new byte[0]), requestId);
-            } else if (request.getLength() > endpoint.maxBodyBytes()) {
-                answer = endpoint.tooLarge(requestId);
-            } else {
-                byte[] body;
-                try {
-                    // Blocking is fine here: the handler runs on a worker thread of the bounded pool.
-                    CompletableFuture<byte[]> read = new CompletableFuture<>();
-                    Content.Source.asByteArrayAsync(request, endpoint.maxBodyBytes(), Promise.Invocable.toPromise(read));
-                    body = read.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    callback.failed(e);
-                    return true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof IOException) {
-                        callback.failed(e.getCause()); // the client went away mid-body
-                    } else {
-                        // a body without Content-Length that grew past the cap
-                        write(clock, response, callback, endpoint.tooLarge(requestId), true);
-                    }
-                    return true;
-                }
-                answer = endpoint.handle(call(request, method, path, body), requestId);
+                write(clock, response, callback, endpoint.handle(call(request, method, path, new byte[0]), requestId),
+                        false);
+                return true;
             }
-            write(clock, response, callback, answer, answer.status() == 413);
+            if (isMetricsScrape(method, path) && metricsAllowed(request)) {
+                byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+                write(clock, response, callback, 200, ServerMetrics.CONTENT_TYPE, requestId, null, body, false);
+                return true;
+            }
+            String operation = metrics.operation(request.getHeaders().get("X-Amz-Target"));
+            metrics.started();
+            try {
+                ApiEndpoint.Answer answer = answer(request, method, path, requestId, callback);
+                if (answer != null) {
+                    metrics.record(operation, answer.errorType(), request.getBeginNanoTime());
+                    write(clock, response, callback, answer, answer.status() == 413);
+                }
+            } finally {
+                metrics.finished();
+            }
             return true;
+        }
+
+        /** The endpoint's answer, or null when the request failed underneath (the callback has been failed). */
+        private ApiEndpoint.Answer answer(Request request, String method, String path, String requestId,
+                                          Callback callback) {
+            if (request.getLength() > endpoint.maxBodyBytes()) {
+                return endpoint.tooLarge(requestId);
+            }
+            byte[] body;
+            try {
+                // Blocking is fine here: the handler runs on a worker thread of the bounded pool.
+                CompletableFuture<byte[]> read = new CompletableFuture<>();
+                Content.Source.asByteArrayAsync(request, endpoint.maxBodyBytes(), Promise.Invocable.toPromise(read));
+                body = read.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                callback.failed(e);
+                return null;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException) {
+                    callback.failed(e.getCause()); // the client went away mid-body
+                    return null;
+                }
+                return endpoint.tooLarge(requestId); // a body without Content-Length that grew past the cap
+            }
+            return endpoint.handle(call(request, method, path, body), requestId);
+        }
+
+        static boolean isMetricsScrape(String method, String path) {
+            return "GET".equals(method) && "/metrics".equals(path);
+        }
+
+        /** Anyone else gets the endpoint's answer to an unknown path, so the page's existence is not revealed. */
+        private boolean metricsAllowed(Request request) {
+            if (metricsAccess == MetricsAccess.ANY) {
+                return true;
+            }
+            SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+            return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                    && inet.getAddress().isLoopbackAddress();
         }
 
         private static ApiEndpoint.Call call(Request request, String method, String path, byte[] body) {
@@ -217,18 +288,24 @@ public final class KmsHttpServer implements AutoCloseable {
         }
 
         static void write(Clock clock, Response response, Callback callback, ApiEndpoint.Answer answer, boolean close) {
-            response.setStatus(answer.status());
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiEndpoint.CONTENT_TYPE);
-            response.getHeaders().put("x-amzn-RequestId", answer.requestId());
+            write(clock, response, callback, answer.status(), ApiEndpoint.CONTENT_TYPE, answer.requestId(),
+                    answer.errorType(), answer.body(), close);
+        }
+
+        static void write(Clock clock, Response response, Callback callback, int status, String contentType,
+                          String requestId, String errorType, byte[] body, boolean close) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put("x-amzn-RequestId", requestId);
             response.getHeaders().put(HttpHeader.DATE, HTTP_DATE.format(clock.instant().atOffset(ZoneOffset.UTC)));
-            if (answer.errorType() != null) {
-                response.getHeaders().put("x-amzn-ErrorType", answer.errorType());
+            if (errorType != null) {
+                response.getHeaders().put("x-amzn-ErrorType", errorType);
             }
             if (close) {
                 // The unread rest of an oversized body would otherwise be parsed as the next request.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
-            response.write(true, ByteBuffer.wrap(answer.body()), callback);
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 
@@ -240,9 +317,11 @@ public final class KmsHttpServer implements AutoCloseable {
         /** The status the admission handler rejects with; answered as 400 ThrottlingException as AWS does. */
         static final int THROTTLED = 429;
         private final Clock clock;
+        private final ServerMetrics metrics;
 
-        AwsErrorHandler(Clock clock) {
+        AwsErrorHandler(Clock clock, ServerMetrics metrics) {
             this.clock = clock;
+            this.metrics = metrics;
         }
 
         @Override
@@ -262,6 +341,10 @@ public final class KmsHttpServer implements AutoCloseable {
             } else {
                 answer = ApiEndpoint.error(status < 400 ? 400 : status, requestId, "SerializationException",
                         "The request could not be parsed as HTTP.");
+            }
+            if (!ApiEndpoint.isHealthCheck(request.getMethod(), request.getHttpURI().getPath())) {
+                metrics.record(metrics.operation(request.getHeaders().get("X-Amz-Target")), answer.errorType(),
+                        request.getBeginNanoTime());
             }
             ApiHandler.write(clock, response, callback, answer, status != THROTTLED);
             return true;

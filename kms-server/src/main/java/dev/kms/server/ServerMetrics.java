@@ -1,0 +1,90 @@
+package dev.kms.server;
+
+import dev.kms.api.KmsJsonApi;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The server's Prometheus metrics through Micrometer: API requests and their latency per operation, errors per
+ * operation and {@code __type}, requests in flight and requests waiting for admission. Operation labels come from
+ * a fixed list (the API's operations, else {@value #UNKNOWN}), so no client can grow the label set.
+ */
+public final class ServerMetrics {
+    static final String UNKNOWN = "unknown";
+    /** Prometheus text exposition format 0.0.4, what every scraper accepts. */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> operations;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    ServerMetrics(Supplier<Number> queued) {
+        this(KmsJsonApi.operations(), queued);
+    }
+
+    ServerMetrics(Set<String> operations, Supplier<Number> queued) {
+        this.operations = Set.copyOf(operations);
+        Gauge.builder("kms.requests.in.flight", inFlight, AtomicInteger::get)
+                .description("API requests being processed").register(registry);
+        Gauge.builder("kms.requests.queued", queued)
+                .description("API requests waiting for admission (bounded; the rest are throttled)")
+                .register(registry);
+    }
+
+    /** The label of an {@code X-Amz-Target} header: the operation if the API has it, else {@value #UNKNOWN}. */
+    String operation(String target) {
+        if (target != null && target.startsWith(ApiEndpoint.TARGET_PREFIX)) {
+            String name = target.substring(ApiEndpoint.TARGET_PREFIX.length());
+            if (operations.contains(name)) {
+                return name;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** Marks the start of processing; pair with {@link #finished}. */
+    void started() {
+        inFlight.incrementAndGet();
+    }
+
+    void finished() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Records one answered API request, timed from when its headers arrived (queueing included). */
+    void record(String operation, String errorType, long beginNanos) {
+        Objects.requireNonNull(operation, "operation");
+        Timer.builder("kms.requests")
+                .description("API requests answered, with their latency from arrival to answer")
+                .tag("operation", operation)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)
+                .record(Duration.ofNanos(Math.max(0, System.nanoTime() - beginNanos)));
+        if (errorType != null) {
+            Counter.builder("kms.errors")
+                    .description("API requests answered with an error, by the error's __type")
+                    .tag("operation", operation)
+                    .tag("type", errorType)
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    String scrape() {
+        return registry.scrape(CONTENT_TYPE);
+    }
+}

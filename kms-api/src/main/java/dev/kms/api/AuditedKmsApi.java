@@ -1,25 +1,17 @@
 package dev.kms.api;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.audit.AuditParameters;
 import dev.kms.core.audit.AuditSink;
-import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
-import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -44,9 +36,6 @@ import java.util.regex.Pattern;
  * (or an intent record before the work); the window is the time one operation takes.
  */
 public final class AuditedKmsApi {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, Object>> MEMBERS = new TypeReference<>() {
-    };
     private static final Pattern KEY_ARN = Pattern.compile("arn:[^:]+:kms:[^:]*:(\\d{12}):key/.+");
     /** Operations CloudTrail marks read-only besides Describe/List/Get*: they use a key without changing it. */
     private static final Set<String> READ_ONLY = Set.of("Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey",
@@ -58,16 +47,14 @@ public final class AuditedKmsApi {
     private static final List<String> REQUEST_KEYS = List.of("KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId");
 
     private final KmsJsonApi api;
-    private final AuditSink sink;
+    private final AuditedCalls audit;
     private final Deployment deployment;
-    private final Clock clock;
 
     /** Audits every call of {@code api} into {@code sink}; events carry {@code deployment}'s region. */
     public AuditedKmsApi(KmsJsonApi api, AuditSink sink, Deployment deployment, Clock clock) {
         this.api = Objects.requireNonNull(api, "api");
-        this.sink = Objects.requireNonNull(sink, "sink");
-        this.deployment = Objects.requireNonNull(deployment, "deployment");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = new AuditedCalls(sink, deployment, clock);
+        this.deployment = deployment;
     }
 
     /**
@@ -75,27 +62,13 @@ public final class AuditedKmsApi {
      * {@link KmsException}: the operation's own error, or the trail's when the event cannot be recorded.
      */
     public ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
-        if (!sink.healthy()) {
-            throw new KmsException(ErrorCode.INTERNAL,
-                    "The audit trail cannot be written; the request was not performed.");
-        }
-        Instant eventTime = clock.instant();
-        ObjectNode response;
-        try {
-            response = api.call(ctx, operation, request);
-        } catch (KmsException e) {
-            recordFailure(ctx, operation, request, eventTime, e, e.code().awsName());
-            throw e;
-        } catch (RuntimeException e) {
-            // KmsJsonApi promises only KmsException; should that break, the call is still recorded.
-            recordFailure(ctx, operation, request, eventTime, e, ErrorCode.INTERNAL.awsName());
-            throw e;
-        }
-        sink.record(event(ctx, operation, request, eventTime)
-                .responseElements(parameters(response))
-                .resources(successResources(ctx, request, response))
-                .build());
-        return response;
+        AuditEvent.Builder event = audit.event(ctx, AuditEvent.EVENT_SOURCE, operation)
+                .readOnly(readOnly(operation))
+                .requestParameters(AuditedCalls.parameters(request));
+        return audit.call(event, () -> api.call(ctx, operation, request),
+                (e, response) -> e.responseElements(AuditedCalls.parameters(response))
+                        .resources(successResources(ctx, request, response)),
+                e -> e.resources(failureResources(request)));
     }
 
     /**
@@ -106,74 +79,18 @@ public final class AuditedKmsApi {
     public KmsException recordRefusedCredentials(String accessKeyId, String operation, JsonNode request,
                                                  String sourceIp, String userAgent, String requestId,
                                                  KmsException error) {
-        Objects.requireNonNull(error, "error");
-        if (!sink.healthy()) {
-            KmsException broken = new KmsException(ErrorCode.INTERNAL,
-                    "The audit trail cannot be written; the request was not performed.");
-            broken.addSuppressed(error);
-            return broken;
-        }
-        try {
-            sink.record(AuditEvent.builder()
-                    .userIdentity(new AuditEvent.UserIdentity("Unknown", null, null, null, accessKeyId, null))
-                    .eventTime(clock.instant())
-                    .eventName(operation == null || operation.isEmpty() ? "Unknown" : operation)
-                    .awsRegion(deployment.region())
-                    .sourceIPAddress(sourceIp)
-                    .userAgent(userAgent)
-                    .requestID(requestId)
-                    .readOnly(readOnly(operation))
-                    .requestParameters(parameters(request))
-                    .resources(failureResources(request))
-                    .error(error.code().awsName(), error.getMessage())
-                    .build());
-        } catch (KmsException recordFailed) {
-            recordFailed.addSuppressed(error);
-            return recordFailed;
-        }
-        return error;
-    }
-
-    private void recordFailure(RequestContext ctx, String operation, JsonNode request, Instant eventTime,
-                               RuntimeException error, String errorCode) {
-        try {
-            sink.record(event(ctx, operation, request, eventTime)
-                    .resources(failureResources(request))
-                    .error(errorCode, error.getMessage())
-                    .build());
-        } catch (RuntimeException recordFailed) {
-            recordFailed.addSuppressed(error);
-            throw recordFailed;
-        }
-    }
-
-    private AuditEvent.Builder event(RequestContext ctx, String operation, JsonNode request, Instant eventTime) {
-        Principal p = ctx.principal();
-        return AuditEvent.builder()
-                .userIdentity(new AuditEvent.UserIdentity(p.cloudTrailType(), p.principalId(), p.arn(), p.accountId(),
-                        p.accessKeyId(), p.name(), ctx.viaService()))
-                .eventTime(eventTime)
-                .eventName(operation == null || operation.isEmpty() ? "Unknown" : operation)
-                .awsRegion(deployment.region())
-                .sourceIPAddress(ctx.sourceIp())
-                .userAgent(ctx.userAgent())
-                .requestID(ctx.requestId())
+        AuditEvent.Builder event = audit.event(new AuditEvent.UserIdentity("Unknown", null, null, null, accessKeyId,
+                        null), sourceIp, userAgent, requestId, AuditEvent.EVENT_SOURCE, operation)
                 .readOnly(readOnly(operation))
-                .requestParameters(parameters(request));
+                .requestParameters(AuditedCalls.parameters(request))
+                .resources(failureResources(request));
+        return audit.refused(event, error);
     }
 
     /** Describe/List/Get* and the cryptographic operations, which change no key (as CloudTrail marks them). */
     static boolean readOnly(String operation) {
         return operation != null && (operation.startsWith("Describe") || operation.startsWith("List")
                 || operation.startsWith("Get") || READ_ONLY.contains(operation));
-    }
-
-    /** The allow-listed members only (AuditParameters): never plaintext, ciphertext, data keys or secrets. */
-    private static Map<String, Object> parameters(JsonNode members) {
-        if (members == null || !members.isObject()) {
-            return null;
-        }
-        return AuditParameters.of(MAPPER.convertValue(members, MEMBERS));
     }
 
     /** The key ARNs the response names; else the key the request named, which the call resolved. */

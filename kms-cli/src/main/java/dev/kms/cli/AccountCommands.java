@@ -7,12 +7,17 @@ import dev.kms.core.identity.Account;
 import dev.kms.core.identity.RequestContext;
 import picocli.CommandLine.Command;
 
-/** {@code kms account create|list}: the deployment's accounts; only the deployment account's root may call them. */
+/**
+ * {@code kms account create|list}: the deployment's accounts; only the deployment account's root may call them.
+ * Audited as AWS Organizations' CreateAccount and ListAccounts (eventSource organizations.amazonaws.com).
+ */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "The deployment's accounts.",
         subcommands = {AccountCommands.Create.class, AccountCommands.ListAccounts.class})
 final class AccountCommands {
     private AccountCommands() {
     }
+
+    private static final String ORGANIZATIONS = "organizations.amazonaws.com";
 
     static ObjectNode account(KmsSession session, Account account) {
         ObjectNode node = IdentityCommand.object();
@@ -25,6 +30,16 @@ final class AccountCommands {
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates an account with a new 12-digit id.")
     static final class Create extends IdentityCommand {
         @Override
+        String eventSource() {
+            return ORGANIZATIONS;
+        }
+
+        @Override
+        String eventName() {
+            return "CreateAccount";
+        }
+
+        @Override
         JsonNode run(KmsSession session, RequestContext caller) {
             ObjectNode out = object();
             out.set("Account", account(session, session.identity().iam().createAccount(caller)));
@@ -34,6 +49,16 @@ final class AccountCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the accounts.")
     static final class ListAccounts extends IdentityCommand {
+        @Override
+        String eventSource() {
+            return ORGANIZATIONS;
+        }
+
+        @Override
+        String eventName() {
+            return "ListAccounts";
+        }
+
         @Override
         JsonNode run(KmsSession session, RequestContext caller) {
             ObjectNode out = object();

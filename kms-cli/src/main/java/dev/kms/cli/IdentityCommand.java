@@ -5,17 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.identity.RequestContext;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * A command of the iam, sts and account groups: it calls the identity use cases directly, as the caller the
- * session authenticated (these are not operations of the KMS wire API), and prints what aws prints.
+ * session authenticated (these are not operations of the KMS wire API), and prints what aws prints. Each call
+ * is audited as one event ({@link KmsSession#callIdentity}): eventSource {@code iam.amazonaws.com} or
+ * {@code sts.amazonaws.com} after the command group, eventName the command's name as CloudTrail spells it
+ * ({@code create-access-key}: CreateAccessKey), requestParameters the command's options
+ * ({@code --user-name}: userName) as far as {@link dev.kms.core.audit.AuditParameters} allows them.
  */
 abstract class IdentityCommand implements Callable<Integer> {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+00:00'");
@@ -29,7 +36,44 @@ abstract class IdentityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KmsCli cli = (KmsCli) spec.root().userObject();
-        return cli.print(cli.withSession(session -> run(session, session.operator())));
+        String eventName = eventName();
+        boolean readOnly = eventName.startsWith("Get") || eventName.startsWith("List") || eventName.startsWith("Simulate");
+        return cli.print(cli.withSession(session -> session.callIdentity(eventSource(), eventName, readOnly,
+                requestParameters(), () -> run(session, session.operator()))));
+    }
+
+    /** The service CloudTrail would name: the command group's ({@code iam}: iam.amazonaws.com). */
+    String eventSource() {
+        return spec.parent().name() + ".amazonaws.com";
+    }
+
+    /** The API action as CloudTrail names it: the command's name in PascalCase. */
+    String eventName() {
+        return pascalCase(spec.name());
+    }
+
+    /** The options given (not inherited ones such as --profile), named as on the wire: --user-name is UserName. */
+    private Map<String, Object> requestParameters() {
+        Map<String, Object> members = new LinkedHashMap<>();
+        for (OptionSpec option : spec.options()) {
+            Object value = option.getValue();
+            if (option.inherited() || option.usageHelp() || option.versionHelp() || value == null) {
+                continue;
+            }
+            members.put(pascalCase(option.longestName().replaceFirst("^-+", "")),
+                    value instanceof Enum<?> e ? e.name() : value);
+        }
+        return members;
+    }
+
+    private static String pascalCase(String dashed) {
+        StringBuilder name = new StringBuilder();
+        for (String word : dashed.split("-")) {
+            if (!word.isEmpty()) {
+                name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return name.toString();
     }
 
     static ObjectNode object() {

@@ -2,10 +2,13 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.AuditedCalls;
 import dev.kms.api.AuditedKmsApi;
 import dev.kms.api.JsonPolicyParser;
 import dev.kms.api.KmsJsonApi;
 import dev.kms.audit.FileAuditTrail;
+import dev.kms.core.audit.AuditEvent;
+import dev.kms.core.audit.AuditParameters;
 import dev.kms.core.audit.HsmTrailSealer;
 import dev.kms.core.audit.TrailSealer;
 import dev.kms.core.error.ErrorCode;
@@ -31,15 +34,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The service opened for one command: the token (logged in), the metadata and identity stores, the use
  * cases and the audit trail under KMS_HOME/audit (sealed by the service-owned "audit-seal" HMAC key), with
- * the overdue rotations and deletions already done. Every call goes through {@link AuditedKmsApi}. Closing
- * seals and closes the trail, closes the stores and logs out.
+ * the overdue rotations and deletions already done. Every KMS call goes through {@link AuditedKmsApi}; the
+ * IAM, STS and account calls and the service's own rotations and deletions through the same
+ * {@link AuditedCalls}. Closing seals and closes the trail, closes the stores and logs out.
  */
 final class KmsSession implements KmsClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsSession.class);
@@ -60,6 +67,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
     private final FileAuditTrail trail;
     private final AuditTrailLock trailLock;
     private final AuditedKmsApi api;
+    private final AuditedCalls audit;
     private RequestContext operator;
     private IdentityServices identity;
 
@@ -76,6 +84,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
         this.trailLock = trailLock;
         this.api = trail == null ? null
                 : new AuditedKmsApi(new KmsJsonApi(kms), trail, kms.deployment(), Clock.systemUTC());
+        this.audit = trail == null ? null : new AuditedCalls(trail, kms.deployment(), Clock.systemUTC());
         this.operator = operator;
     }
 
@@ -162,8 +171,8 @@ final class KmsSession implements KmsClient, AutoCloseable {
             return session;
         }
         try {
-            MaintenanceReport report = session.kms.maintenance().runDue();
-            if (!report.rotatedKeyIds().isEmpty() || !report.deletedKeyIds().isEmpty()) {
+            MaintenanceReport report = session.runMaintenance();
+            if (!report.rotated().isEmpty() || !report.deleted().isEmpty()) {
                 LOG.info("Due-check rotated {} and deleted {}", report.rotatedKeyIds(), report.deletedKeyIds());
             }
         } catch (RuntimeException e) {
@@ -184,18 +193,50 @@ final class KmsSession implements KmsClient, AutoCloseable {
     /** Runs one AWS KMS operation as the local operator, the root of the configured account; audited. */
     @Override
     public ObjectNode call(String operation, JsonNode request) {
-        if (api == null) {
-            throw new KmsException(ErrorCode.INTERNAL, "This session only reads the audit trail.");
-        }
-        return api.call(operator, operation, request);
+        return call(operator, operation, request);
     }
 
     /** Runs one AWS KMS operation as {@code ctx}'s principal (a server's callers); audited. */
     ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
-        if (api == null) {
+        requireTrail();
+        return api.call(ctx, operation, request);
+    }
+
+    /**
+     * Runs one IAM, STS or account call ({@code work}, as the session's caller) and records it as {@code eventName}
+     * of {@code eventSource} before answering, success or failure: {@code requestParameters} and the response
+     * through {@link AuditParameters}, so no secret access key or session token reaches the trail. A read-only
+     * call's responseElements are null, as CloudTrail writes them.
+     */
+    JsonNode callIdentity(String eventSource, String eventName, boolean readOnly, Map<String, Object> requestParameters,
+                          Supplier<JsonNode> work) {
+        requireTrail();
+        AuditEvent.Builder event = audit.event(operator, eventSource, eventName)
+                .readOnly(readOnly)
+                .requestParameters(AuditParameters.of(requestParameters));
+        return audit.call(event, work,
+                (e, response) -> e.responseElements(readOnly ? null : AuditedCalls.parameters(response)), e -> { });
+    }
+
+    /**
+     * Runs the due automatic rotations and deletions ({@code MaintenanceService.runDue}) and records each as the
+     * service's own RotateKey or DeleteKey event with the key's ARN, before returning the report; refused when
+     * the trail is broken. The due-check of every command and the server's scheduler call it.
+     */
+    MaintenanceReport runMaintenance() {
+        requireTrail();
+        return audit.serviceWork(kms.maintenance()::runDue, report -> {
+            List<AuditEvent> events = new ArrayList<>();
+            report.rotated().forEach(k -> events.add(audit.serviceEvent("RotateKey", k.accountId(), k.keyArn())));
+            report.deleted().forEach(k -> events.add(audit.serviceEvent("DeleteKey", k.accountId(), k.keyArn())));
+            return events;
+        });
+    }
+
+    private void requireTrail() {
+        if (audit == null) {
             throw new KmsException(ErrorCode.INTERNAL, "This session only reads the audit trail.");
         }
-        return api.call(ctx, operation, request);
     }
 
     /** A server's readiness: the token answers a logged-in call and the metadata database can be read. */

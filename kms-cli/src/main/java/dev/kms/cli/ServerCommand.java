@@ -87,7 +87,7 @@ final class ServerCommand implements Callable<Integer> {
                     options.maxBodyBytes());
             // Closed in reverse: the HTTP server first (stop accepting, finish in-flight), then the scheduler,
             // then the session (trail, stores, token).
-            try (MaintenanceScheduler scheduler = new MaintenanceScheduler(session.kms().maintenance(),
+            try (MaintenanceScheduler scheduler = new MaintenanceScheduler(session::runMaintenance,
                     MAINTENANCE_INTERVAL);
                  KmsHttpServer http = start(options, endpoint, clock)) {
                 Thread hook = new Thread(this::stopOnSignal, "kms-server-shutdown");

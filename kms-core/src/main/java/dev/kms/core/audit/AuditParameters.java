@@ -33,7 +33,18 @@ public final class AuditParameters {
             "keyAgreementAlgorithm", "wrappingAlgorithm", "wrappingKeySpec", "dryRun",
             // principals (identifiers only; secret access keys and session tokens are never allowed)
             "userName", "roleName", "roleArn", "roleSessionName", "durationSeconds", "accessKeyId",
-            "policyDocument", "assumeRolePolicyDocument", "accountId", "path");
+            "policyDocument", "assumeRolePolicyDocument", "accountId", "path", "status", "serviceName",
+            "maxSessionDuration", "policySourceArn", "actionNames", "resourceArns",
+            // what IAM, STS and accounts answer, inside the objects of NESTED
+            "userId", "roleId", "arn", "id", "createDate", "expiration", "assumedRoleId", "servicePrincipalId");
+
+    /**
+     * Members whose value is an object that is itself filtered by {@link #ALLOWED} (CreateAccessKey's
+     * {@code accessKey}, AssumeRole's {@code credentials}), so the identifiers in them are kept and the secret
+     * access key and session token beside them are not. Any other value under these names is left out.
+     */
+    public static final Set<String> NESTED = Set.of(
+            "user", "role", "accessKey", "credentials", "assumedRoleUser", "account", "servicePrincipal");
 
     private AuditParameters() {
     }
@@ -52,9 +63,17 @@ public final class AuditParameters {
             String cloudTrailName = cloudTrailName(name);
             if (ALLOWED.contains(cloudTrailName)) {
                 kept.put(cloudTrailName, value);
+            } else if (NESTED.contains(cloudTrailName) && value instanceof Map<?, ?> inner) {
+                kept.put(cloudTrailName, of(stringKeys(inner)));
             }
         });
         return Collections.unmodifiableMap(kept);
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        return copy;
     }
 
     /** {@code KeyId} to {@code keyId}: the wire's member name as CloudTrail spells it. */

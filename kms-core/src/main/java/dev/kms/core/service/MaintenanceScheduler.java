@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Runs due rotations and deletions periodically inside a long-running process. */
 public final class MaintenanceScheduler implements AutoCloseable {
@@ -18,11 +19,15 @@ public final class MaintenanceScheduler implements AutoCloseable {
         return t;
     });
 
-    public MaintenanceScheduler(MaintenanceService maintenance, Duration interval) {
+    /**
+     * Calls {@code run} every {@code interval}: {@link MaintenanceService#runDue}, or a caller's wrapper of it
+     * that audits each run (the CLI's server records every rotation and deletion).
+     */
+    public MaintenanceScheduler(Supplier<MaintenanceService.MaintenanceReport> run, Duration interval) {
         long millis = interval.toMillis();
         executor.scheduleWithFixedDelay(() -> {
             try {
-                var report = maintenance.runDue();
+                var report = run.get();
                 if (!report.rotatedKeyIds().isEmpty() || !report.deletedKeyIds().isEmpty()) {
                     LOG.info("Maintenance rotated {} and deleted {} keys", report.rotatedKeyIds().size(),
                             report.deletedKeyIds().size());

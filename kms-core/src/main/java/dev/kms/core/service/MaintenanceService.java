@@ -33,8 +33,24 @@ public final class MaintenanceService {
         this.clock = clock;
     }
 
-    /** Key ids rotated and deleted by one maintenance run. */
-    public record MaintenanceReport(List<String> rotatedKeyIds, List<String> deletedKeyIds) {
+    /** The keys rotated and deleted by one maintenance run. */
+    public record MaintenanceReport(List<MaintainedKey> rotated, List<MaintainedKey> deleted) {
+        public MaintenanceReport {
+            rotated = List.copyOf(rotated);
+            deleted = List.copyOf(deleted);
+        }
+
+        public List<String> rotatedKeyIds() {
+            return rotated.stream().map(MaintainedKey::keyId).toList();
+        }
+
+        public List<String> deletedKeyIds() {
+            return deleted.stream().map(MaintainedKey::keyId).toList();
+        }
+    }
+
+    /** A key one run rotated or deleted, with its account and ARN (a deleted key can no longer be looked up). */
+    public record MaintainedKey(String accountId, String keyId, String keyArn) {
     }
 
     /** Token objects with the service's label that no key refers to, and key materials missing from the token. */
@@ -45,15 +61,15 @@ public final class MaintenanceService {
     /** Rotates every key whose automatic rotation is due and deletes every key whose deletion date passed. */
     public MaintenanceReport runDue() {
         Instant now = clock.instant();
-        List<String> rotated = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
+        List<MaintainedKey> rotated = new ArrayList<>();
+        List<MaintainedKey> deleted = new ArrayList<>();
         for (KmsKey key : keys.store().findKeysDueAt(now)) {
             try {
                 if (key.state() == KeyState.PendingDeletion && !key.deletionDate().isAfter(now)) {
                     delete(key);
-                    deleted.add(key.keyId());
+                    deleted.add(maintained(key));
                 } else if (rotations.rotateIfDue(key.keyId(), now)) {
-                    rotated.add(key.keyId());
+                    rotated.add(maintained(key));
                 }
             } catch (RuntimeException e) {
                 // One failing key must not hold back the others; the next run retries it.
@@ -61,6 +77,10 @@ public final class MaintenanceService {
             }
         }
         return new MaintenanceReport(rotated, deleted);
+    }
+
+    private MaintainedKey maintained(KmsKey key) {
+        return new MaintainedKey(key.accountId(), key.keyId(), keys.deployment().keyArn(key));
     }
 
     /**

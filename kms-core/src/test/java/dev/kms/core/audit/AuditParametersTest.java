@@ -36,6 +36,21 @@ class AuditParametersTest {
     }
 
     @Test
+    void of_nestedIdentityObjects_keepIdentifiers_dropSecrets() {
+        Map<String, Object> credentials = new LinkedHashMap<>();
+        credentials.put("AccessKeyId", "ASIAEXAMPLE");
+        credentials.put("SecretAccessKey", "s3cr3t");
+        credentials.put("SessionToken", "t0k3n");
+        credentials.put("Expiration", "2026-01-01T01:00:00+00:00");
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("Credentials", credentials);
+        response.put("AssumedRoleUser", Map.of("Arn", "arn:aws:sts::111122223333:assumed-role/r/s"));
+        assertEquals(Map.of("credentials", Map.of("accessKeyId", "ASIAEXAMPLE", "expiration", "2026-01-01T01:00:00+00:00"),
+                        "assumedRoleUser", Map.of("arn", "arn:aws:sts::111122223333:assumed-role/r/s")),
+                AuditParameters.of(response));
+    }
+
+    @Test
     void of_dropsUnknownMembers_failingClosed() {
         assertEquals(Map.of(), AuditParameters.of(Map.of("SomeFutureMember", "value")));
     }

@@ -34,7 +34,7 @@ class MaintenanceSchedulerTest {
         kms.rotation().enableKeyRotation(ROOT, rotating.keyId(), 90);
         kms.keys().scheduleKeyDeletion(ROOT, doomed.keyId(), 7);
 
-        try (MaintenanceScheduler ignored = new MaintenanceScheduler(kms.maintenance(), Duration.ofMillis(20))) {
+        try (MaintenanceScheduler ignored = new MaintenanceScheduler(kms.maintenance()::runDue, Duration.ofMillis(20))) {
             clock.advance(Duration.ofDays(90));
             awaitTrue(() -> store.findKey(doomed.keyId()).isEmpty()
                     && store.findKey(rotating.keyId()).orElseThrow().materials().size() == 2);

@@ -2,19 +2,23 @@ package dev.kms.server;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The KMS HTTP server: a thin Jetty 12 adapter (core handler API, HTTP/1.1 with keep-alive) around
+ * The KMS HTTP server: a thin Jetty 12 adapter (core handler API, HTTP/1.1 with keep-alive, plain or over TLS) around
  * {@link ApiEndpoint}. Bounded worker pool and queue, a body cap, {@code x-amzn-RequestId} and a {@code Date}
  * from the service clock on every response (SDKs correct their clock skew from it), Prometheus metrics at
  * {@code GET /metrics} ({@link ServerMetrics}; loopback clients only unless {@link MetricsAccess#ANY}), and a
@@ -59,11 +63,11 @@ public final class KmsHttpServer implements AutoCloseable {
     /**
      * Where and how to listen. {@code port} 0 picks a free port. The body cap defaults to 64 KiB: the largest
      * legitimate request (a 6144-byte CiphertextBlob in base64, or a 32 KB key policy, with its other members)
-     * stays far below it.
+     * stays far below it. {@code tls} null serves plain HTTP.
      */
     public record Options(String host, int port, int maxThreads, int maxConcurrentRequests, int maxQueuedRequests,
                           Duration maxQueueWait, int maxBodyBytes, Duration stopTimeout, Duration idleTimeout,
-                          MetricsAccess metricsAccess) {
+                          MetricsAccess metricsAccess, TlsCredentials tls) {
         public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
         public Options {
@@ -92,7 +96,7 @@ public final class KmsHttpServer implements AutoCloseable {
         public Options(String host, int port, int maxThreads, int maxConcurrentRequests, int maxQueuedRequests,
                        Duration maxQueueWait, int maxBodyBytes, Duration stopTimeout, Duration idleTimeout) {
             this(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait, maxBodyBytes,
-                    stopTimeout, idleTimeout, MetricsAccess.LOOPBACK);
+                    stopTimeout, idleTimeout, MetricsAccess.LOOPBACK, null);
         }
 
         /**
@@ -106,28 +110,35 @@ public final class KmsHttpServer implements AutoCloseable {
 
         public Options withHost(String newHost) {
             return new Options(newHost, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
-                    maxBodyBytes, stopTimeout, idleTimeout, metricsAccess);
+                    maxBodyBytes, stopTimeout, idleTimeout, metricsAccess, tls);
+        }
+
+        /** HTTPS with these credentials (TLS 1.2 and 1.3), or plain HTTP for null. */
+        public Options withTls(TlsCredentials credentials) {
+            return new Options(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
+                    maxBodyBytes, stopTimeout, idleTimeout, metricsAccess, credentials);
         }
 
         public Options withStopTimeout(Duration timeout) {
             return new Options(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
-                    maxBodyBytes, timeout, idleTimeout, metricsAccess);
+                    maxBodyBytes, timeout, idleTimeout, metricsAccess, tls);
         }
 
         public Options withConcurrency(int concurrent, int queued, Duration queueWait) {
             return new Options(host, port, maxThreads, concurrent, queued, queueWait, maxBodyBytes, stopTimeout,
-                    idleTimeout, metricsAccess);
+                    idleTimeout, metricsAccess, tls);
         }
 
         public Options withMetricsAccess(MetricsAccess access) {
             return new Options(host, port, maxThreads, maxConcurrentRequests, maxQueuedRequests, maxQueueWait,
-                    maxBodyBytes, stopTimeout, idleTimeout, access);
+                    maxBodyBytes, stopTimeout, idleTimeout, access, tls);
         }
     }
 
     private final Server server;
     private final ServerConnector connector;
     private final ServerMetrics metrics;
+    private final boolean secure;
 
     public KmsHttpServer(Options options, ApiEndpoint endpoint, Clock clock) {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -142,7 +153,18 @@ public final class KmsHttpServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(false); // the service clock's Date is sent instead, see ApiHandler
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        if (options.tls() == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            // Clients often connect by IP address, so the SNI host is not required to match the certificate.
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setSslContext(options.tls().sslContext());
+            tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+        }
+        secure = options.tls() != null;
         connector.setHost(options.host());
         connector.setPort(options.port());
         connector.setIdleTimeout(options.idleTimeout().toMillis());
@@ -179,10 +201,11 @@ public final class KmsHttpServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** {@code http://host:port}, for clients' endpoint override. */
+    /** {@code http://host:port} or {@code https://host:port}, for clients' endpoint override. */
     public URI endpoint() {
         String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+        return URI.create((secure ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + port());
     }
 
     /** Stops accepting, lets in-flight requests finish for up to the stop timeout, then closes. */

@@ -50,6 +50,11 @@ final class ServerFixture implements AutoCloseable {
         this(options, operations, REGION, new InMemoryHsm(), new InMemoryMetadataStore());
     }
 
+    /** A server with these options over the real JSON API. */
+    static ServerFixture withOptions(KmsHttpServer.Options options) {
+        return new ServerFixture(options.withStopTimeout(Duration.ofSeconds(10)), null);
+    }
+
     /** A server of its own region over the given HSM and store (the same account and access keys). */
     static ServerFixture inRegion(String region, Hsm hsm, MetadataStore store) {
         return new ServerFixture(KmsHttpServer.Options.defaults(0).withStopTimeout(Duration.ofSeconds(10)), null,

@@ -6,16 +6,25 @@ import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
 import dev.kms.server.SigV4Verifier;
+import dev.kms.server.TlsCredentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +43,8 @@ import java.util.regex.Pattern;
         description = "Serves the AWS KMS API (JSON 1.1 over HTTP, SigV4) of KMS_HOME until SIGTERM or Ctrl-C.")
 final class ServerCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 4599;
+    /** Where the PKCS#12 password may come from besides --tls-pkcs12-password-file; never an argument. */
+    static final String TLS_PKCS12_PASSWORD_ENV = "KMS_TLS_PKCS12_PASSWORD";
     static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(60);
     /** How long a SIGTERM waits for the requests in flight and the closing of trail, stores and token. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
@@ -49,6 +60,27 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT,
             description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}")
     int port;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this PEM certificate chain (server certificate first); needs --tls-key")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The PEM PKCS#8 private key (BEGIN PRIVATE KEY) of --tls-cert")
+    Path tlsKey;
+
+    @Option(names = "--tls-pkcs12", paramLabel = "FILE",
+            description = "Serve HTTPS with the key and chain of this PKCS#12 keystore; its password from "
+                    + "--tls-pkcs12-password-file or " + TLS_PKCS12_PASSWORD_ENV)
+    Path tlsPkcs12;
+
+    @Option(names = "--tls-pkcs12-password-file", paramLabel = "FILE",
+            description = "A file holding the --tls-pkcs12 password (one line)")
+    Path tlsPkcs12PasswordFile;
+
+    @Option(names = "--metrics-from-any-address",
+            description = "Answer GET /metrics (unauthenticated) to any client, not only to loopback ones")
+    boolean metricsFromAnyAddress;
 
     private final CompletableFuture<URI> started = new CompletableFuture<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -68,6 +100,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private int serve(KmsCli cli) {
         cli.requireLocal();
+        TlsCredentials tls = tls(cli); // before KMS_HOME is opened: a wrong option changes nothing
         KmsHome home = cli.kmsHome();
         PrintWriter err = spec.commandLine().getErr();
         try (KmsSession session = KmsSession.open(home, cli.env())) {
@@ -78,10 +111,10 @@ final class ServerCommand implements Callable<Integer> {
             }
             boolean written = BootstrapAdministrator.ensure(session, home);
             Clock clock = Clock.systemUTC();
-            KmsHttpServer.Options defaults = KmsHttpServer.Options.defaults(port);
-            KmsHttpServer.Options options = new KmsHttpServer.Options(host, port, defaults.maxThreads(),
-                    defaults.maxConcurrentRequests(), defaults.maxQueuedRequests(), defaults.maxQueueWait(),
-                    defaults.maxBodyBytes(), defaults.stopTimeout(), defaults.idleTimeout());
+            KmsHttpServer.Options options = KmsHttpServer.Options.defaults(port).withHost(host)
+                    .withTls(tls)
+                    .withMetricsAccess(metricsFromAnyAddress ? KmsHttpServer.MetricsAccess.ANY
+                            : KmsHttpServer.MetricsAccess.LOOPBACK);
             ApiEndpoint endpoint = new ApiEndpoint(session::call, new SigV4Verifier(deployment.region(), clock,
                     new AuthenticatorCredentials(session.identity().authenticator())), session::ready,
                     options.maxBodyBytes());
@@ -109,6 +142,68 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The TLS credentials the options name, or null for plain HTTP. */
+    private TlsCredentials tls(KmsCli cli) {
+        boolean pem = tlsCert != null || tlsKey != null;
+        if (pem && tlsPkcs12 != null) {
+            throw new CliException("use either --tls-cert and --tls-key or --tls-pkcs12, not both");
+        }
+        if (tlsPkcs12PasswordFile != null && tlsPkcs12 == null) {
+            throw new CliException("--tls-pkcs12-password-file needs --tls-pkcs12");
+        }
+        try {
+            if (pem) {
+                if (tlsCert == null || tlsKey == null) {
+                    throw new CliException("--tls-cert and --tls-key go together");
+                }
+                return TlsCredentials.fromPem(tlsCert, tlsKey);
+            }
+            if (tlsPkcs12 == null) {
+                return null;
+            }
+            char[] password = pkcs12Password(cli.env());
+            try {
+                return TlsCredentials.fromPkcs12(tlsPkcs12, password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private char[] pkcs12Password(Map<String, String> env) {
+        String fromEnv = env.get(TLS_PKCS12_PASSWORD_ENV);
+        if ((tlsPkcs12PasswordFile == null) == (fromEnv == null)) {
+            throw new CliException("--tls-pkcs12 needs its password from exactly one of --tls-pkcs12-password-file "
+                    + "and " + TLS_PKCS12_PASSWORD_ENV);
+        }
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(tlsPkcs12PasswordFile);
+        } catch (IOException e) {
+            throw new CliException("cannot read the password file " + tlsPkcs12PasswordFile + ": " + e.getMessage());
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            int end = chars.limit();
+            while (end > 0 && (chars.get(end - 1) == '\n' || chars.get(end - 1) == '\r')) {
+                end--;
+            }
+            char[] password = new char[end];
+            chars.get(password);
+            Arrays.fill(chars.array(), '\0');
+            return password;
+        } catch (CharacterCodingException e) {
+            throw new CliException("the password file " + tlsPkcs12PasswordFile + " is not UTF-8 text");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
     private static KmsHttpServer start(KmsHttpServer.Options options, ApiEndpoint endpoint, Clock clock) {
         try {
             return new KmsHttpServer(options, endpoint, clock).start();
@@ -121,7 +216,7 @@ final class ServerCommand implements Callable<Integer> {
         Path credentials = BootstrapAdministrator.file(home);
         URI example = endpoint;
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-            example = URI.create("http://127.0.0.1:" + endpoint.getPort());
+            example = URI.create(endpoint.getScheme() + "://127.0.0.1:" + endpoint.getPort());
         }
         err.println("kms server: serving the AWS KMS API of " + home);
         err.println("  endpoint     " + endpoint);

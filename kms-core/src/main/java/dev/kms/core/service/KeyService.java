@@ -9,6 +9,7 @@ import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MaterialId;
 import dev.kms.core.model.Origin;
 import dev.kms.core.model.Page;
 import dev.kms.core.model.RotationSchedule;
@@ -67,9 +68,11 @@ public final class KeyService {
         String keyId = UUID.randomUUID().toString();
         Instant now = now();
         String account = ctx.principal().accountId();
+        // The policy is checked against the key-to-be before any token object exists, so a refused policy
+        // costs the HSM nothing; the draft's material is a placeholder replaced by the generated one.
         KmsKey draft = new KmsKey(keyId, account, description, now, KeyState.Enabled, spec, usage, Origin.AWS_KMS,
                 KeyManager.CUSTOMER, null, null, RotationSchedule.off(),
-                List.of(new KeyMaterial(dev.kms.core.model.MaterialId.random(), now, null)), request.tags(), null, 1);
+                List.of(new KeyMaterial(MaterialId.random(), now, null)), request.tags(), null, 1);
         String policy = policies.checkedPolicyForNewKey(ctx, draft, request.policy(), request.bypassPolicyLockoutSafetyCheck());
 
         KeyMaterial material = materials.generate(keyId, spec, 1, null, now);

@@ -5,6 +5,7 @@ import dev.kms.core.service.MaintenanceScheduler;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
+import dev.kms.server.RequestRateLimiter;
 import dev.kms.server.SigV4Verifier;
 import dev.kms.server.TlsCredentials;
 import picocli.CommandLine.Command;
@@ -78,6 +79,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "A file holding the --tls-pkcs12 password (one line)")
     Path tlsPkcs12PasswordFile;
 
+    @Option(names = "--requests-per-second", paramLabel = "RATE",
+            defaultValue = "" + RequestRateLimiter.DEFAULT_REQUESTS_PER_SECOND,
+            description = "API requests per second per account before ThrottlingException (bursts of one second's "
+                    + "worth). Default: ${DEFAULT-VALUE}, the reference's symmetric cryptographic quota")
+    double requestsPerSecond;
+
     @Option(names = "--metrics-from-any-address",
             description = "Answer GET /metrics (unauthenticated) to any client, not only to loopback ones")
     boolean metricsFromAnyAddress;
@@ -101,6 +108,7 @@ final class ServerCommand implements Callable<Integer> {
     private int serve(KmsCli cli) {
         cli.requireLocal();
         TlsCredentials tls = tls(cli); // before KMS_HOME is opened: a wrong option changes nothing
+        RequestRateLimiter limiter = rateLimiter();
         KmsHome home = cli.kmsHome();
         PrintWriter err = spec.commandLine().getErr();
         try (KmsSession session = KmsSession.open(home, cli.env())) {
@@ -117,7 +125,7 @@ final class ServerCommand implements Callable<Integer> {
                             : KmsHttpServer.MetricsAccess.LOOPBACK);
             ApiEndpoint endpoint = new ApiEndpoint(session::call, new SigV4Verifier(deployment.region(), clock,
                     new AuthenticatorCredentials(session.identity().authenticator())), session::ready,
-                    options.maxBodyBytes());
+                    options.maxBodyBytes(), limiter);
             // Closed in reverse: the HTTP server first (stop accepting, finish in-flight), then the scheduler,
             // then the session (trail, stores, token).
             try (MaintenanceScheduler scheduler = new MaintenanceScheduler(session::runMaintenance,
@@ -140,6 +148,14 @@ final class ServerCommand implements Callable<Integer> {
         err.println("kms server: stopped");
         err.flush();
         return 0;
+    }
+
+    private RequestRateLimiter rateLimiter() {
+        try {
+            return RequestRateLimiter.perAccount(requestsPerSecond);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--requests-per-second must be a positive number");
+        }
     }
 
     /** The TLS credentials the options name, or null for plain HTTP. */

@@ -41,6 +41,7 @@ public final class ApiEndpoint {
     private final SigV4Verifier verifier;
     private final BooleanSupplier readiness;
     private final int maxBodyBytes;
+    private final RequestRateLimiter rateLimiter;
 
     /** The answer to one request: status, body (JSON) and, for errors, the AWS error name. */
     public record Answer(int status, String requestId, String errorType, byte[] body) {
@@ -62,7 +63,15 @@ public final class ApiEndpoint {
         }
     }
 
+    /** With the default per-account rate limit ({@link RequestRateLimiter#DEFAULT_REQUESTS_PER_SECOND}). */
     public ApiEndpoint(KmsOperations operations, SigV4Verifier verifier, BooleanSupplier readiness, int maxBodyBytes) {
+        this(operations, verifier, readiness, maxBodyBytes,
+                RequestRateLimiter.perAccount(RequestRateLimiter.DEFAULT_REQUESTS_PER_SECOND));
+    }
+
+    public ApiEndpoint(KmsOperations operations, SigV4Verifier verifier, BooleanSupplier readiness, int maxBodyBytes,
+                       RequestRateLimiter rateLimiter) {
+        this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
@@ -101,6 +110,10 @@ public final class ApiEndpoint {
         try {
             Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
                     call.rawQuery(), call.headers(), call.body()));
+            // Counted once the account is known: an unauthenticated flood is bounded by admission instead.
+            if (!rateLimiter.tryAcquire(principal.accountId())) {
+                return error(400, requestId, "ThrottlingException", "Rate exceeded");
+            }
             return api(call, principal, requestId);
         } catch (AuthError e) {
             return error(e.status(), requestId, e.awsName(), e.getMessage());

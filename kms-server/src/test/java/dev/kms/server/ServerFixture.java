@@ -30,6 +30,9 @@ final class ServerFixture implements AutoCloseable {
     static final String USER_KEY = "AKIAUSERUSERUSERUSER";
     static final String USER_SECRET = "userSecretuserSecretuserSecretuserSecret";
     static final String USER_ARN = "arn:aws:iam::" + ACCOUNT + ":user/alice";
+    static final String OTHER_ACCOUNT = "444455556666";
+    static final String OTHER_ROOT_KEY = "AKIAOTHEROTHEROTHER0";
+    static final String OTHER_ROOT_SECRET = "otherSecretotherSecretotherSecretotherSe";
 
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     final AtomicBoolean ready = new AtomicBoolean(true);
@@ -47,7 +50,14 @@ final class ServerFixture implements AutoCloseable {
 
     /** {@code operations} null: the real JSON API. */
     ServerFixture(KmsHttpServer.Options options, KmsOperations operations) {
-        this(options, operations, REGION, new InMemoryHsm(), new InMemoryMetadataStore());
+        this(options, operations, REGION, new InMemoryHsm(), new InMemoryMetadataStore(),
+                RequestRateLimiter.perAccount(RequestRateLimiter.DEFAULT_REQUESTS_PER_SECOND));
+    }
+
+    /** A server whose accounts are limited by {@code limiter}. */
+    static ServerFixture withRateLimiter(RequestRateLimiter limiter) {
+        return new ServerFixture(KmsHttpServer.Options.defaults(0).withStopTimeout(Duration.ofSeconds(10)), null,
+                REGION, new InMemoryHsm(), new InMemoryMetadataStore(), limiter);
     }
 
     /** A server with these options over the real JSON API. */
@@ -58,11 +68,11 @@ final class ServerFixture implements AutoCloseable {
     /** A server of its own region over the given HSM and store (the same account and access keys). */
     static ServerFixture inRegion(String region, Hsm hsm, MetadataStore store) {
         return new ServerFixture(KmsHttpServer.Options.defaults(0).withStopTimeout(Duration.ofSeconds(10)), null,
-                region, hsm, store);
+                region, hsm, store, RequestRateLimiter.perAccount(RequestRateLimiter.DEFAULT_REQUESTS_PER_SECOND));
     }
 
     private ServerFixture(KmsHttpServer.Options options, KmsOperations operations, String region, Hsm hsm,
-                          MetadataStore store) {
+                          MetadataStore store, RequestRateLimiter limiter) {
         this.region = region;
         Deployment deployment = new Deployment("aws", region, ACCOUNT);
         FakePrincipalDirectory directory = new FakePrincipalDirectory(ACCOUNT).principal(USER_ARN);
@@ -70,10 +80,11 @@ final class ServerFixture implements AutoCloseable {
         MapCredentials credentials = new MapCredentials()
                 .add(ROOT_KEY, ROOT_SECRET, Principal.root("aws", ACCOUNT))
                 .add(USER_KEY, USER_SECRET, new Principal(PrincipalType.USER, USER_ARN, ACCOUNT,
-                        "AIDAALICEALICEALICE1", "alice", USER_KEY));
+                        "AIDAALICEALICEALICE1", "alice", USER_KEY))
+                .add(OTHER_ROOT_KEY, OTHER_ROOT_SECRET, Principal.root("aws", OTHER_ACCOUNT));
         KmsOperations ops = operations != null ? operations : new KmsJsonApi(kms)::call;
         ApiEndpoint endpoint = new ApiEndpoint(ops, new SigV4Verifier(region, clock, credentials), ready::get,
-                options.maxBodyBytes());
+                options.maxBodyBytes(), limiter);
         server = new KmsHttpServer(options, endpoint, clock).start();
     }
 

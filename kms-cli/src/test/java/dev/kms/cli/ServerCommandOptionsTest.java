@@ -33,11 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code kms server --tls-pkcs12 | --tls-cert/--tls-key}: HTTPS with a certificate made by keytool at test time;
- * the PKCS#12 password from a file or the environment, never an argument; wrong combinations refused before
- * KMS_HOME is opened.
+ * {@code kms server}'s TLS, metrics and rate options: HTTPS from {@code --tls-pkcs12} or {@code --tls-cert/--tls-key}
+ * with a certificate made by keytool at test time, the PKCS#12 password from a file or the environment (never an
+ * argument); wrong combinations and rates refused before KMS_HOME is opened.
  */
-class ServerCommandTlsTest extends CliTestBase {
+class ServerCommandOptionsTest extends CliTestBase {
     static final String PASSWORD = "cli-keystore-password";
 
     @TempDir
@@ -99,7 +99,7 @@ class ServerCommandTlsTest extends CliTestBase {
         command = (ServerCommand) cli.getSubcommands().get("server").getCommand();
         List<String> all = new ArrayList<>(List.of("--home", home.toString(), "server", "--port", "0"));
         all.addAll(List.of(args));
-        thread = new Thread(() -> exit.set(cli.execute(all.toArray(String[]::new))), "kms-server-tls-test");
+        thread = new Thread(() -> exit.set(cli.execute(all.toArray(String[]::new))), "kms-server-options-test");
         thread.start();
         return command.awaitStarted(Duration.ofSeconds(60));
     }
@@ -144,6 +144,13 @@ class ServerCommandTlsTest extends CliTestBase {
         HttpResponse<String> metrics = get(endpoint.resolve("/metrics"));
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("kms_requests_in_flight"), metrics.body());
+    }
+
+    @Test
+    void server_requestsPerSecond_mustBePositive() {
+        CliFixture.Result result = kms.run("server", "--port", "0", "--requests-per-second", "0");
+        assertNotEquals(0, result.exit());
+        assertTrue(result.err().contains("--requests-per-second must be a positive number"), result.err());
     }
 
     @Test

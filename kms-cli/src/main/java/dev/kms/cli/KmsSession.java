@@ -22,6 +22,7 @@ import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.MaintenanceService.MaintenanceReport;
 import dev.kms.pkcs11.Pkcs11Hsm;
@@ -57,6 +58,11 @@ final class KmsSession implements KmsClient, AutoCloseable {
     private static final Duration TRAIL_LOCK_TIMEOUT = Duration.ofSeconds(60);
     /** A command is one short process, but the directory is also what a long-running node would use. */
     private static final Duration IDENTITY_POLICY_TTL = Duration.ofSeconds(5);
+    /**
+     * Keys and aliases stay in memory this long, so a server's Encrypt and Decrypt do not read SQLite; this
+     * process's own writes show at once, and another process's within this time.
+     */
+    private static final Duration METADATA_TTL = Duration.ofSeconds(1);
 
     private final Pkcs11Hsm hsm;
     private final SqliteMetadataStore store;
@@ -160,7 +166,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
             closeAll(trail, trailLock, identities, store, hsm);
             throw e;
         }
-        Kms kms = Kms.create(deployment, hsm, store, parser,
+        Kms kms = Kms.create(deployment, hsm, new CachingMetadataStore(store, METADATA_TTL), parser,
                 new IdentityDirectory(identity, Clock.systemUTC(), IDENTITY_POLICY_TTL), Clock.systemUTC());
         RequestContext operator = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
                 null, "kms-cli");

@@ -15,19 +15,23 @@ import java.util.List;
  * @param rounds       raw and service phases alternate this many times (raw first, then service first, ...)
  * @param threads      thread counts of the throughput table
  * @param authzThreads thread counts of the authorization-and-audit table, where group commit needs many callers
+ * @param httpThreads  concurrent client connections of the HTTP table ({@link HttpLoadBench})
  * @param keys         keys in the token for the key-count comparison (created through the service)
  * @param createBudget when creating those keys would take longer, stop and report how far it got
  * @param createThreads threads creating those keys; 1 by default, because SoftHSM2 2.6 fails or corrupts its
  *                      heap when sessions create token objects concurrently (softhsm/SoftHSMv2#573, #688)
- * @param phases       which tables to produce: any of {@code throughput}, {@code authz}, {@code keys}
+ * @param phases       which tables to produce: any of {@code throughput}, {@code authz}, {@code keys}, {@code http}
  */
 record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, List<Integer> threads,
-                    List<Integer> authzThreads, int keys, Duration createBudget, int createThreads, List<String> phases) {
+                    List<Integer> authzThreads, List<Integer> httpThreads, int keys, Duration createBudget,
+                    int createThreads, List<String> phases) {
     static final int BASELINE_KEYS = 10;
 
     BenchOptions {
-        if (rounds < 1 || keys < BASELINE_KEYS || createThreads < 1 || threads.isEmpty() || authzThreads.isEmpty()) {
-            throw new IllegalArgumentException("bench.rounds, bench.createThreads, bench.threads and bench.authzThreads"
+        if (rounds < 1 || keys < BASELINE_KEYS || createThreads < 1 || threads.isEmpty() || authzThreads.isEmpty()
+                || httpThreads.isEmpty()) {
+            throw new IllegalArgumentException("bench.rounds, bench.createThreads, bench.threads, bench.authzThreads"
+                    + " and bench.httpThreads"
                     + " must be at least 1, bench.keys at least " + BASELINE_KEYS);
         }
     }
@@ -43,6 +47,7 @@ record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, Li
                 Integer.parseInt(System.getProperty("bench.rounds", "2")),
                 integers("bench.threads", "1,2"),
                 integers("bench.authzThreads", "1,2,16,64"),
+                integers("bench.httpThreads", "1,4,16,64"),
                 Integer.parseInt(System.getProperty("bench.keys", "10000")),
                 seconds("bench.createBudget", "240"),
                 Integer.parseInt(System.getProperty("bench.createThreads", "1")),
@@ -52,8 +57,9 @@ record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, Li
 
     /** The largest thread count of any table: the raw baseline opens one session per thread. */
     int maxThreads() {
-        return Math.max(threads.stream().max(Integer::compare).orElseThrow(),
-                authzThreads.stream().max(Integer::compare).orElseThrow());
+        return Math.max(Math.max(threads.stream().max(Integer::compare).orElseThrow(),
+                authzThreads.stream().max(Integer::compare).orElseThrow()),
+                httpThreads.stream().max(Integer::compare).orElseThrow());
     }
 
     private static List<Integer> integers(String property, String defaultValue) {

@@ -38,8 +38,10 @@ abstract class IdentityCommand implements Callable<Integer> {
         KmsCli cli = (KmsCli) spec.root().userObject();
         String eventName = eventName();
         boolean readOnly = eventName.startsWith("Get") || eventName.startsWith("List") || eventName.startsWith("Simulate");
-        return cli.print(cli.withSession(session -> session.callIdentity(eventSource(), eventName, readOnly,
-                requestParameters(), () -> run(session, session.operator()))));
+        Map<String, Object> parameters = requestParameters();
+        return cli.print(cli.withSession(KmsSession.Refusal.ofIdentityCall(eventSource(), eventName, readOnly, parameters),
+                session -> session.callIdentity(eventSource(), eventName, readOnly, parameters,
+                        () -> run(session, session.operator()))));
     }
 
     /** The service CloudTrail would name: the command group's ({@code iam}: iam.amazonaws.com). */

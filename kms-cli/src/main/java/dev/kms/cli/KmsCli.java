@@ -178,7 +178,7 @@ public final class KmsCli {
      */
     private <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
         if (endpointUrl == null) {
-            return withSession(operation, request, work::apply);
+            return withSession(KmsSession.Refusal.ofKmsCall(operation, request), work::apply);
         }
         if (serviceProfile != null || env.get(Credentials.SERVICE_ACCESS_KEY_ID) != null) {
             throw new CliException("Calling through an integrated service (--service-profile, KMS_SERVICE_*) works "
@@ -228,14 +228,14 @@ public final class KmsCli {
 
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
     <T> T withSession(Function<KmsSession, T> work) {
-        return withSession(null, null, work);
+        return withSession(null, work);
     }
 
     /**
-     * {@link #withSession(Function)} for the KMS operation {@code operation}: when the credentials are refused,
-     * the refusal is audited as that operation's event before the error is returned.
+     * {@link #withSession(Function)} for a call: when the credentials are refused, the refusal is audited as the
+     * call's event through {@code refusal} before the error is returned.
      */
-    private <T> T withSession(String operation, JsonNode request, Function<KmsSession, T> work) {
+    <T> T withSession(KmsSession.Refusal refusal, Function<KmsSession, T> work) {
         requireLocal();
         try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env);
              Credentials credentials = Credentials.caller(profile, env);
@@ -246,7 +246,7 @@ public final class KmsCli {
                         + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE");
             }
             if (credentials != null) {
-                session.actAs(credentials, service, operation, request);
+                session.actAs(credentials, service, refusal);
             }
             return work.apply(session);
         }

@@ -275,11 +275,11 @@ final class KmsSession implements KmsClient, AutoCloseable {
     /**
      * Makes every later request of this session the request of the principal {@code credentials} belong to,
      * instead of the local operator's, made through the integrated service {@code service} belong to when given
-     * ({@link OnBehalfOf}); AccessDeniedException (AWS's wording) when either is refused. When the command is the
-     * KMS operation {@code operation} (else null), the refusal is audited first as that operation's event, naming
-     * only the access key id that was refused. The caller keeps and clears the credentials.
+     * ({@link OnBehalfOf}); AccessDeniedException (AWS's wording) when either is refused. The refusal is audited
+     * first through {@code refusal} (null: not audited, for commands that are not calls), naming only the access
+     * key id that was refused. The caller keeps and clears the credentials.
      */
-    void actAs(Credentials credentials, Credentials service, String operation, JsonNode request) {
+    void actAs(Credentials credentials, Credentials service, Refusal refusal) {
         Credentials presented = credentials;
         try {
             Principal principal = credentials.authenticate(identity.authenticator());
@@ -290,11 +290,32 @@ final class KmsSession implements KmsClient, AutoCloseable {
             presented = service;
             operator = OnBehalfOf.context(principal, service.authenticate(identity.authenticator()), null, "kms-cli");
         } catch (KmsException e) {
-            if (operation == null || api == null) {
+            if (refusal == null || api == null) {
                 throw e;
             }
-            throw api.recordRefusedCredentials(presented.accessKeyId(), operation, request, null, "kms-cli",
-                    UUID.randomUUID().toString(), e);
+            throw refusal.record(this, presented.accessKeyId(), e);
+        }
+    }
+
+    /** Audits a refused caller's attempt as the event of the call it asked for, naming only the refused key id. */
+    @FunctionalInterface
+    interface Refusal {
+        KmsException record(KmsSession session, String accessKeyId, KmsException error);
+
+        /** The refusal of the KMS operation {@code operation}. */
+        static Refusal ofKmsCall(String operation, JsonNode request) {
+            return (session, accessKeyId, error) -> session.api.recordRefusedCredentials(accessKeyId, operation, request,
+                    null, "kms-cli", UUID.randomUUID().toString(), error);
+        }
+
+        /** The refusal of an identity command (see {@link #callIdentity}). */
+        static Refusal ofIdentityCall(String eventSource, String eventName, boolean readOnly,
+                                      Map<String, Object> requestParameters) {
+            return (session, accessKeyId, error) -> session.audit.refused(session.audit.event(
+                            new AuditEvent.UserIdentity("Unknown", null, null, null, accessKeyId, null), null, "kms-cli",
+                            UUID.randomUUID().toString(), eventSource, eventName)
+                    .readOnly(readOnly)
+                    .requestParameters(AuditParameters.of(requestParameters)), error);
         }
     }
 

@@ -125,6 +125,29 @@ class IdentityAuditTest extends CliTestBase {
     }
 
     @Test
+    void refusedCredentials_ofAnIdentityCommand_leaveOneEventNamingOnlyTheKeyId() {
+        kms.ok("iam", "create-user", "--user-name", "alice");
+        JsonNode key = kms.ok("iam", "create-access-key", "--user-name", "alice").get("AccessKey");
+        String wrongSecret = "w".repeat(40);
+        kms.env.put(Credentials.ACCESS_KEY_ID, key.get("AccessKeyId").asText());
+        kms.env.put(Credentials.SECRET_ACCESS_KEY, wrongSecret);
+
+        int before = events().size();
+        kms.run("iam", "list-users").assertServiceError("AccessDeniedException");
+
+        assertEquals(before + 1, events().size());
+        JsonNode refused = lastEvent();
+        assertEvent(refused, "iam.amazonaws.com", "ListUsers");
+        assertEquals("AccessDeniedException", refused.get("errorCode").asText());
+        assertEquals("Unknown", refused.at("/userIdentity/type").asText());
+        assertEquals(key.get("AccessKeyId").asText(), refused.at("/userIdentity/accessKeyId").asText());
+        assertFalse(trailText().contains(wrongSecret), "refused secret in the audit trail");
+        assertFalse(trailText().contains(key.get("SecretAccessKey").asText()), "secret access key in the audit trail");
+        kms.env.remove(Credentials.ACCESS_KEY_ID);
+        kms.env.remove(Credentials.SECRET_ACCESS_KEY);
+    }
+
+    @Test
     void dueCheck_automaticRotationAndDeletion_leaveServiceEvents() throws Exception {
         JsonNode rotating = kms.ok("create-key").get("KeyMetadata");
         JsonNode doomed = kms.ok("create-key").get("KeyMetadata");

@@ -2,6 +2,7 @@ package dev.kms.core.identity;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.policy.CachingPolicyParser;
 import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
@@ -11,20 +12,15 @@ import dev.kms.core.policy.PrincipalType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The parsed inline policies of a principal, named {@code user/NAME: POLICY} or {@code role/NAME: POLICY}. */
 final class IdentityPolicies {
-    /** Documents are few and immutable, so each is parsed once; the bound only guards memory. */
-    private static final int MAX_CACHED = 10_000;
-
     private final IdentityStore store;
     private final PolicyParser parser;
-    private final Map<String, Policy> parsed = new ConcurrentHashMap<>();
 
     IdentityPolicies(IdentityStore store, PolicyParser parser) {
         this.store = store;
-        this.parser = parser;
+        this.parser = new CachingPolicyParser(parser);
     }
 
     /**
@@ -64,11 +60,6 @@ final class IdentityPolicies {
     }
 
     private Policy parse(String document) {
-        return parsed.computeIfAbsent(document, text -> {
-            if (parsed.size() >= MAX_CACHED) {
-                parsed.clear();
-            }
-            return parser.parse(text, PolicyKind.IDENTITY);
-        });
+        return parser.parse(document, PolicyKind.IDENTITY);
     }
 }

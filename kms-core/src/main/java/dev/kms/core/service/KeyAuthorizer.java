@@ -7,6 +7,7 @@ import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.policy.AuthorizationRequest;
+import dev.kms.core.policy.CachingPolicyParser;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.policy.Decision;
 import dev.kms.core.policy.Effect;
@@ -23,7 +24,6 @@ import dev.kms.core.policy.PrincipalType;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides every request on a key from the key policy and the caller's identity policies
@@ -31,18 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * identity policies alone. Denials raise AccessDeniedException naming the caller and the action.
  */
 public final class KeyAuthorizer {
-    /** Parsed key policies by document text; documents are few and immutable, so parsing once is enough. */
-    private static final int MAX_CACHED_POLICIES = 10_000;
-
     private final Deployment deployment;
     private final PolicyParser parser;
     private final PrincipalDirectory directory;
     private final Clock clock;
-    private final Map<String, Policy> parsedKeyPolicies = new ConcurrentHashMap<>();
 
     public KeyAuthorizer(Deployment deployment, PolicyParser parser, PrincipalDirectory directory, Clock clock) {
         this.deployment = deployment;
-        this.parser = parser;
+        this.parser = new CachingPolicyParser(parser);
         this.directory = directory;
         this.clock = clock;
     }
@@ -62,12 +58,7 @@ public final class KeyAuthorizer {
     }
 
     private Decision decide(RequestContext ctx, String keyPolicyText, AuthorizationRequest request) {
-        Policy keyPolicy = parsedKeyPolicies.computeIfAbsent(keyPolicyText, text -> {
-            if (parsedKeyPolicies.size() >= MAX_CACHED_POLICIES) {
-                parsedKeyPolicies.clear();
-            }
-            return parser.parse(text, PolicyKind.KEY);
-        });
+        Policy keyPolicy = parser.parse(keyPolicyText, PolicyKind.KEY);
         return KeyAccess.decide(new NamedPolicy(KeyAccess.KEY_POLICY, keyPolicy), identityPolicies(ctx.principal()), request);
     }
 

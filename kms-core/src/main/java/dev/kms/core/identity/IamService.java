@@ -218,11 +218,8 @@ public final class IamService {
         IamNames.validateName("userName", userName, IamNames.MAX_USER_NAME);
         IamNames.validateName("policyName", policyName, IamNames.MAX_POLICY_NAME);
         String account = accountOf(ctx, "iam:PutUserPolicy", userArn(ctx, userName));
-        PolicyDocuments.checkSize(document);
-        parser.parse(document, PolicyKind.IDENTITY);
-        checkAggregateSize(store.listUserPolicies(account, userName), policyName, document, MAX_USER_POLICY_CHARS,
-                "user " + userName);
-        store.putUserPolicy(account, userName, new InlinePolicy(policyName, document));
+        store.putUserPolicy(account, userName, checkedInlinePolicy(store.listUserPolicies(account, userName),
+                policyName, document, MAX_USER_POLICY_CHARS, "user " + userName));
     }
 
     public InlinePolicy getUserPolicy(RequestContext ctx, String userName, String policyName) {
@@ -243,6 +240,18 @@ public final class IamService {
         IamNames.validateName("userName", userName, IamNames.MAX_USER_NAME);
         IamNames.validateName("policyName", policyName, IamNames.MAX_POLICY_NAME);
         store.deleteUserPolicy(accountOf(ctx, "iam:DeleteUserPolicy", userArn(ctx, userName)), userName, policyName);
+    }
+
+    /**
+     * An inline policy that may be stored: a valid identity policy that keeps the owner's policies within
+     * IAM's aggregate size limit.
+     */
+    private InlinePolicy checkedInlinePolicy(List<InlinePolicy> existing, String policyName, String document,
+                                             int maxChars, String owner) {
+        PolicyDocuments.checkSize(document);
+        parser.parse(document, PolicyKind.IDENTITY);
+        checkAggregateSize(existing, policyName, document, maxChars, owner);
+        return new InlinePolicy(policyName, document);
     }
 
     // ---- roles
@@ -287,11 +296,8 @@ public final class IamService {
         IamNames.validateName("roleName", roleName, IamNames.MAX_ROLE_NAME);
         IamNames.validateName("policyName", policyName, IamNames.MAX_POLICY_NAME);
         String account = accountOf(ctx, "iam:PutRolePolicy", roleArn(ctx, roleName));
-        PolicyDocuments.checkSize(document);
-        parser.parse(document, PolicyKind.IDENTITY);
-        checkAggregateSize(store.listRolePolicies(account, roleName), policyName, document, MAX_ROLE_POLICY_CHARS,
-                "role " + roleName);
-        store.putRolePolicy(account, roleName, new InlinePolicy(policyName, document));
+        store.putRolePolicy(account, roleName, checkedInlinePolicy(store.listRolePolicies(account, roleName),
+                policyName, document, MAX_ROLE_POLICY_CHARS, "role " + roleName));
     }
 
     public InlinePolicy getRolePolicy(RequestContext ctx, String roleName, String policyName) {

@@ -62,6 +62,7 @@ final class HsmCommands {
                         .put("Label", o.label()));
                 var missing = out.putArray("MissingMaterials");
                 report.missing().stream().map(MaterialId::hex).forEach(missing::add);
+                out.put("ServiceObjectCount", report.serviceObjects());
                 out.put("ForeignObjectCount", report.foreignObjects());
                 out.put("OrphansDestroyed", report.orphansDestroyed());
                 return out;

@@ -31,6 +31,8 @@ class HsmCommandsTest extends CliTestBase {
         assertEquals(0, clean.get("Orphans").size());
         assertEquals(0, clean.get("MissingMaterials").size());
         assertFalse(clean.get("OrphansDestroyed").asBoolean());
+        assertEquals(SERVICE_KEYS, clean.get("ServiceObjectCount").asInt());
+        assertEquals(0, clean.get("ForeignObjectCount").asInt(), "the service's own keys are not foreign");
 
         // Metadata lost, token object left behind: the object becomes an orphan.
         try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));

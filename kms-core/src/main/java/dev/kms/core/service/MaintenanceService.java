@@ -1,5 +1,6 @@
 package dev.kms.core.service;
 
+import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KmsKey;
@@ -53,9 +54,12 @@ public final class MaintenanceService {
     public record MaintainedKey(String accountId, String keyId, String keyArn) {
     }
 
-    /** Token objects with the service's label that no key refers to, and key materials missing from the token. */
-    public record ReconcileReport(List<Hsm.TokenObject> orphans, List<MaterialId> missing, int foreignObjects,
-                                  boolean orphansDestroyed) {
+    /**
+     * Token objects with a key material's label that no key refers to, key materials missing from the token, the
+     * service's own keys ({@link ServiceKeys#LABEL_PREFIX}) and the objects kms did not create.
+     */
+    public record ReconcileReport(List<Hsm.TokenObject> orphans, List<MaterialId> missing, int serviceObjects,
+                                  int foreignObjects, boolean orphansDestroyed) {
     }
 
     /** Rotates every key whose automatic rotation is due and deletes every key whose deletion date passed. */
@@ -105,10 +109,14 @@ public final class MaintenanceService {
         Set<MaterialId> known = keys.store().allMaterialIds();
         List<Hsm.TokenObject> orphans = new ArrayList<>();
         Set<MaterialId> present = new HashSet<>();
+        int service = 0;
         int foreign = 0;
         for (Hsm.TokenObject object : tokenObjects) {
-            boolean ours = object.label() != null && object.label().startsWith(KeyMaterials.LABEL_PREFIX) && object.id() != null;
-            if (!ours) {
+            String label = object.label() == null ? "" : object.label();
+            boolean keyMaterial = label.startsWith(KeyMaterials.LABEL_PREFIX) && object.id() != null;
+            if (label.startsWith(ServiceKeys.LABEL_PREFIX)) {
+                service++;
+            } else if (!keyMaterial) {
                 foreign++;
             } else if (known.contains(object.id())) {
                 present.add(object.id());
@@ -122,6 +130,6 @@ public final class MaintenanceService {
             orphans.forEach(o -> materials.destroy(o.id()));
             LOG.info("Destroyed {} orphaned token objects", orphans.size());
         }
-        return new ReconcileReport(orphans, missing, foreign, destroyOrphans);
+        return new ReconcileReport(orphans, missing, service, foreign, destroyOrphans);
     }
 }

@@ -7,6 +7,7 @@ import dev.kms.core.fake.MutableClock;
 import dev.kms.core.fake.TestPolicyParser;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeyManager;
@@ -663,10 +664,15 @@ public abstract class KmsScenarios {
         MaterialId orphan = MaterialId.random();
         hsm.generateKey(orphan, KeySpec.SYMMETRIC_DEFAULT, "kms/interrupted-create/1");
         hsm.destroyKey(broken.currentMaterial().id());
+        int serviceBefore = kms.maintenance().reconcile(false).serviceObjects();
+        hsm.generateKey(MaterialId.random(), KeySpec.SYMMETRIC_DEFAULT, ServiceKeys.LABEL_PREFIX + "reconcile-test");
+        hsm.generateKey(MaterialId.random(), KeySpec.SYMMETRIC_DEFAULT, "another application's key");
 
         var report = kms.maintenance().reconcile(false);
         assertEquals(List.of(orphan), report.orphans().stream().map(Hsm.TokenObject::id).toList());
         assertEquals(List.of(broken.currentMaterial().id()), report.missing());
+        assertEquals(serviceBefore + 1, report.serviceObjects(), "the service's own keys are neither orphans nor foreign");
+        assertEquals(1, report.foreignObjects());
         assertTrue(tokenMaterialIds().contains(orphan));
 
         kms.maintenance().reconcile(true);

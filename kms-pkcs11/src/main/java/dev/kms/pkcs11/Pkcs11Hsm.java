@@ -5,6 +5,7 @@ import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.SessionPoolStats;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.ModuleInfo;
@@ -344,6 +345,11 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
             handles.clear();
             Pkcs11Modules.release(module);
         }
+    }
+
+    /** The session pool's use, live, for metrics. */
+    public SessionPoolStats sessionPoolStats() {
+        return sessions;
     }
 
     /** The pool, so tests can break a session underneath the adapter. */

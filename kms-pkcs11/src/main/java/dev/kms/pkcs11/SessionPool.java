@@ -2,6 +2,7 @@ package dev.kms.pkcs11;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.port.SessionPoolStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
@@ -11,21 +12,29 @@ import org.xipki.pkcs11.wrapper.Token;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fixed set of R/W sessions on one token. A session serves one caller at a time (PKCS#11 sessions
- * hold one active operation each); callers borrow and give back in try/finally.
+ * hold one active operation each); callers borrow and give back in try/finally. It counts its use for
+ * {@link SessionPoolStats}: the uncontended borrow only adds one to a {@link LongAdder}.
  */
-final class SessionPool implements AutoCloseable {
+final class SessionPool implements SessionPoolStats, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPool.class);
     private static final long BORROW_TIMEOUT_SECONDS = 30;
 
     private final Token token;
+    private final int size;
     private final BlockingQueue<Session> idle;
+    private final LongAdder borrows = new LongAdder();
+    private final LongAdder waits = new LongAdder();
+    private final LongAdder waitNanos = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
     private volatile boolean closed;
 
     private SessionPool(Token token, int size) {
         this.token = token;
+        this.size = size;
         this.idle = new LinkedBlockingQueue<>(size);
     }
 
@@ -46,9 +55,18 @@ final class SessionPool implements AutoCloseable {
         if (closed) {
             throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "the HSM connection is closed");
         }
+        borrows.increment();
+        Session session = idle.poll();
+        return session != null ? session : awaitIdle();
+    }
+
+    private Session awaitIdle() {
+        waits.increment();
+        long start = System.nanoTime();
         try {
             Session session = idle.poll(BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (session == null) {
+                timeouts.increment();
                 throw new KmsException(ErrorCode.DEPENDENCY_TIMEOUT,
                         "no HSM session became free within " + BORROW_TIMEOUT_SECONDS + " seconds");
             }
@@ -56,6 +74,8 @@ final class SessionPool implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KmsException(ErrorCode.INTERNAL, "interrupted while waiting for an HSM session");
+        } finally {
+            waitNanos.add(System.nanoTime() - start);
         }
     }
 
@@ -87,6 +107,37 @@ final class SessionPool implements AutoCloseable {
         }
         closeQuietly(old);
         return fresh;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** A replaced session takes its predecessor's place, so the pool's size stays fixed; none are lent once closed. */
+    @Override
+    public int inUse() {
+        return closed ? 0 : Math.max(0, size - idle.size());
+    }
+
+    @Override
+    public long borrows() {
+        return borrows.sum();
+    }
+
+    @Override
+    public long waits() {
+        return waits.sum();
+    }
+
+    @Override
+    public long waitNanos() {
+        return waitNanos.sum();
+    }
+
+    @Override
+    public long timeouts() {
+        return timeouts.sum();
     }
 
     @Override

@@ -22,6 +22,7 @@ import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.SessionPoolStats;
 import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.Kms;
 import dev.kms.core.service.MaintenanceService.MaintenanceReport;
@@ -194,6 +195,11 @@ final class KmsSession implements KmsClient, AutoCloseable {
 
     Hsm hsm() {
         return hsm;
+    }
+
+    /** The token's session pool use, for the server's metrics. */
+    SessionPoolStats hsmSessionPool() {
+        return hsm.sessionPoolStats();
     }
 
     /** Runs one AWS KMS operation as the local operator, the root of the configured account; audited. */

@@ -131,6 +131,7 @@ final class ServerCommand implements Callable<Integer> {
             try (MaintenanceScheduler scheduler = new MaintenanceScheduler(session::runMaintenance,
                     MAINTENANCE_INTERVAL);
                  KmsHttpServer http = start(options, endpoint, clock)) {
+                http.metrics().bindHsmSessionPool(session.hsmSessionPool());
                 Thread hook = new Thread(this::stopOnSignal, "kms-server-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 banner(err, home, deployment, http.endpoint(), written);

@@ -146,6 +146,43 @@ class ServerCommandTest extends CliTestBase {
     }
 
     @Test
+    void metrics_exportTheHsmSessionPool_borrowsGrowWithEncryptCalls() throws Exception {
+        startServer();
+        String keyId = remoteOk("create-key").get("KeyMetadata").get("KeyId").asText();
+        Path plaintext = Files.writeString(home.resolve("metered.txt"), "metered");
+        double before = metric(scrapeMetrics(), "kms_hsm_session_borrows_total");
+        int encrypts = 5;
+        for (int i = 0; i < encrypts; i++) {
+            remoteOk("encrypt", "--key-id", keyId, "--plaintext", "fileb://" + plaintext);
+        }
+
+        String after = scrapeMetrics();
+        assertTrue(metric(after, "kms_hsm_session_borrows_total") - before >= encrypts, after);
+        assertEquals(2.0, metric(after, "kms_hsm_sessions_open"), "hsm.sessions=2 in the fixture's config");
+        double inUse = metric(after, "kms_hsm_sessions_in_use");
+        assertTrue(inUse >= 0 && inUse <= 2, after);
+        assertTrue(metric(after, "kms_hsm_sessions_idle") <= 2, after);
+        assertTrue(metric(after, "kms_hsm_session_waits_total") >= 0, after);
+        assertTrue(metric(after, "kms_hsm_session_wait_seconds_total") >= 0, after);
+        assertEquals(0.0, metric(after, "kms_hsm_session_timeouts_total"), after);
+    }
+
+    String scrapeMetrics() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(server.endpoint.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** The value of the unlabelled sample {@code name}; fails when the exposition lacks it. */
+    static double metric(String exposition, String name) {
+        return exposition.lines()
+                .filter(line -> line.startsWith(name + " "))
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1).strip()))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing from:\n" + exposition));
+    }
+
+    @Test
     void server_regionOtherThanKmsHomes_isRefused() {
         kms.run("server", "--port", "0", "--region", "eu-west-1");
         CliFixture.Result result = kms.results.get(kms.results.size() - 1);

@@ -196,6 +196,11 @@ public final class KmsHttpServer implements AutoCloseable {
         return this;
     }
 
+    /** The metrics served at {@code GET /metrics}, to add the meters of parts the server does not see (the HSM). */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
     /** The port bound, once started (the ephemeral one when 0 was asked for). */
     public int port() {
         return connector.getLocalPort();

@@ -1,7 +1,9 @@
 package dev.kms.server;
 
 import dev.kms.api.KmsJsonApi;
+import dev.kms.core.port.SessionPoolStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -15,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The server's Prometheus metrics through Micrometer: API requests and their latency per operation, errors per
- * operation and {@code __type}, requests in flight and requests waiting for admission. Operation labels come from
+ * operation and {@code __type}, requests in flight and requests waiting for admission, and the HSM session pool's
+ * use once {@link #bindHsmSessionPool bound}. Operation labels come from
  * a fixed list (the API's operations, else {@value #UNKNOWN}), so no client can grow the label set.
  */
 public final class ServerMetrics {
@@ -81,6 +84,31 @@ public final class ServerMetrics {
                     .register(registry)
                     .increment();
         }
+    }
+
+    /**
+     * Exports the HSM adapter's session pool: {@code kms_hsm_sessions_open}, {@code _in_use} and {@code _idle}
+     * (gauges), {@code kms_hsm_session_borrows_total}, {@code _waits_total} (borrows that found no idle session),
+     * {@code _wait_seconds_total} and {@code _timeouts_total}. Read when scraped, never on a request.
+     */
+    public void bindHsmSessionPool(SessionPoolStats pool) {
+        Objects.requireNonNull(pool, "pool");
+        Gauge.builder("kms.hsm.sessions.open", pool, SessionPoolStats::size)
+                .description("Sessions the HSM session pool holds open on the token").register(registry);
+        Gauge.builder("kms.hsm.sessions.in.use", pool, SessionPoolStats::inUse)
+                .description("HSM sessions lent to a request right now").register(registry);
+        Gauge.builder("kms.hsm.sessions.idle", pool, p -> Math.max(0, p.size() - p.inUse()))
+                .description("HSM sessions waiting in the pool for a request").register(registry);
+        FunctionCounter.builder("kms.hsm.session.borrows", pool, SessionPoolStats::borrows)
+                .description("HSM sessions lent from the pool").register(registry);
+        FunctionCounter.builder("kms.hsm.session.waits", pool, SessionPoolStats::waits)
+                .description("Borrows of an HSM session that found none idle and waited").register(registry);
+        FunctionCounter.builder("kms.hsm.session.wait", pool, p -> p.waitNanos() / 1e9)
+                .baseUnit("seconds")
+                .description("Time spent waiting for an idle HSM session, summed").register(registry);
+        FunctionCounter.builder("kms.hsm.session.timeouts", pool, SessionPoolStats::timeouts)
+                .description("Borrows that gave up waiting for an HSM session (DependencyTimeoutException)")
+                .register(registry);
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -99,8 +99,8 @@ public final class KmsCli {
     public static void main(String[] args) {
         for (String arg : args) {
             if (arg.equals("--debug")) {
-                // slf4j-simple reads its level once, when the first logger is made: set it before that.
-                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+                // CommandLogging reads it once, when the first logger is made: set it before that.
+                System.setProperty(CommandLogging.LEVEL_PROPERTY, "DEBUG");
             }
         }
         System.exit(commandLine(new KmsCli()).execute(args));

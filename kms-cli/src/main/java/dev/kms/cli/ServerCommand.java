@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
 /**
  * {@code kms server}: the service of KMS_HOME (the same token, stores, identities and audit trail a command
  * opens) served over HTTP with SigV4 until SIGTERM or Ctrl-C, with the due rotations and deletions run on a
- * schedule. It is long-running, so stdout stays empty: the banner (endpoint, region, the bootstrap
- * administrator's credentials file and an aws CLI example) goes to stderr.
+ * schedule. Its logs are JSON lines on stdout ({@link ServerLogging}), one per answered API request among them;
+ * the banner (endpoint, region, the bootstrap administrator's credentials file and an aws CLI example) is for
+ * people and goes to stderr.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Serves the AWS KMS API (JSON 1.1 over HTTP, SigV4) of KMS_HOME until SIGTERM or Ctrl-C.")
@@ -89,6 +90,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Answer GET /metrics (unauthenticated) to any client, not only to loopback ones")
     boolean metricsFromAnyAddress;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "Level of the JSON log lines on stdout: ${COMPLETION-CANDIDATES}. INFO includes one line "
+                    + "per API request (logger dev.kms.server.access); WARN leaves those out. Default: ${DEFAULT-VALUE}")
+    ServerLogging.LogLevel logLevel;
+
     private final CompletableFuture<URI> started = new CompletableFuture<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -111,7 +117,8 @@ final class ServerCommand implements Callable<Integer> {
         RequestRateLimiter limiter = rateLimiter();
         KmsHome home = cli.kmsHome();
         PrintWriter err = spec.commandLine().getErr();
-        try (KmsSession session = KmsSession.open(home, cli.env())) {
+        ServerLogging logging = ServerLogging.start(logLevel);
+        try (logging; KmsSession session = KmsSession.open(home, cli.env())) {
             Deployment deployment = session.kms().deployment();
             if (cli.region() != null && !cli.region().equals(deployment.region())) {
                 throw new CliException("--region " + cli.region() + " is not the region of " + home.configFile()

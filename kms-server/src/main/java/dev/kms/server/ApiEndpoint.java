@@ -43,11 +43,22 @@ public final class ApiEndpoint {
     private final int maxBodyBytes;
     private final RequestRateLimiter rateLimiter;
 
-    /** The answer to one request: status, body (JSON) and, for errors, the AWS error name. */
-    public record Answer(int status, String requestId, String errorType, byte[] body) {
+    /**
+     * The answer to one request: status, body (JSON), for errors the AWS error name, and the caller once its
+     * signature was verified (null before; for the access log).
+     */
+    public record Answer(int status, String requestId, String errorType, byte[] body, Principal principal) {
         public Answer {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(body, "body");
+        }
+
+        public Answer(int status, String requestId, String errorType, byte[] body) {
+            this(status, requestId, errorType, body, null);
+        }
+
+        Answer by(Principal caller) {
+            return new Answer(status, requestId, errorType, body, caller);
         }
     }
 
@@ -112,9 +123,9 @@ public final class ApiEndpoint {
                     call.rawQuery(), call.headers(), call.body()));
             // Counted once the account is known: an unauthenticated flood is bounded by admission instead.
             if (!rateLimiter.tryAcquire(principal.accountId())) {
-                return error(400, requestId, "ThrottlingException", "Rate exceeded");
+                return error(400, requestId, "ThrottlingException", "Rate exceeded").by(principal);
             }
-            return api(call, principal, requestId);
+            return api(call, principal, requestId).by(principal);
         } catch (AuthError e) {
             return error(e.status(), requestId, e.awsName(), e.getMessage());
         }

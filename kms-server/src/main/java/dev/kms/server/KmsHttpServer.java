@@ -229,6 +229,7 @@ public final class KmsHttpServer implements AutoCloseable {
         private final Clock clock;
         private final ServerMetrics metrics;
         private final MetricsAccess metricsAccess;
+        private final AccessLog accessLog = new AccessLog();
 
         ApiHandler(ApiEndpoint endpoint, Clock clock, ServerMetrics metrics, MetricsAccess metricsAccess) {
             this.endpoint = endpoint;
@@ -258,6 +259,7 @@ public final class KmsHttpServer implements AutoCloseable {
                 ApiEndpoint.Answer answer = answer(request, method, path, requestId, callback);
                 if (answer != null) {
                     metrics.record(operation, answer.errorType(), request.getBeginNanoTime());
+                    accessLog.record(request, operation, answer);
                     write(clock, response, callback, answer, answer.status() == 413);
                 }
             } finally {
@@ -346,6 +348,7 @@ public final class KmsHttpServer implements AutoCloseable {
         static final int THROTTLED = 429;
         private final Clock clock;
         private final ServerMetrics metrics;
+        private final AccessLog accessLog = new AccessLog();
 
         AwsErrorHandler(Clock clock, ServerMetrics metrics) {
             this.clock = clock;
@@ -371,8 +374,9 @@ public final class KmsHttpServer implements AutoCloseable {
                         "The request could not be parsed as HTTP.");
             }
             if (!ApiEndpoint.isHealthCheck(request.getMethod(), request.getHttpURI().getPath())) {
-                metrics.record(metrics.operation(request.getHeaders().get("X-Amz-Target")), answer.errorType(),
-                        request.getBeginNanoTime());
+                String operation = metrics.operation(request.getHeaders().get("X-Amz-Target"));
+                metrics.record(operation, answer.errorType(), request.getBeginNanoTime());
+                accessLog.record(request, operation, answer);
             }
             ApiHandler.write(clock, response, callback, answer, status != THROTTLED);
             return true;

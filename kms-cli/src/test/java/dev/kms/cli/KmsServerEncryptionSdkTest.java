@@ -1,14 +1,13 @@
-package dev.kms.server;
+package dev.kms.cli;
 
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CommitmentPolicy;
 import com.amazonaws.encryptionsdk.CryptoResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.cryptography.materialproviders.IKeyring;
@@ -20,6 +19,7 @@ import software.amazon.cryptography.materialproviders.model.MaterialProvidersCon
 import software.amazon.cryptography.materialproviders.model.OpaqueError;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
@@ -35,39 +35,39 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The AWS Encryption SDK for Java 3.x, unchanged: its KMS keyring (Material Providers Library) with an AWS SDK v2
- * KmsClient pointed at the server. The keyring calls GenerateDataKey on encrypt and Decrypt with the key ARN and
- * the message's encryption context on decrypt, so the server's key policy and context binding decide.
+ * Issue 4's proof with the AWS Encryption SDK for Java 3.x on the real wiring: its KMS keyring (Material
+ * Providers Library) over an AWS SDK v2 KmsClient pointed at {@code kms server} on SoftHSM2, SQLite and the audit
+ * trail. The keyring calls GenerateDataKey on encrypt and Decrypt with the key ARN and the message's encryption
+ * context on decrypt, so the server's key policy and context binding decide. The IAM user bob may do every kms
+ * action by his identity policy; only key policies that name him let him use their keys.
  */
-class EncryptionSdkInteropTest {
+class KmsServerEncryptionSdkTest {
     static final Map<String, String> CONTEXT = Map.of("purpose", "interop", "tenant", "tenant-a");
     static final byte[] PLAINTEXT = "a message for the encryption sdk".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    static Path home;
+    static ServedHome server;
+    static KmsClient admin;
+    static KmsClient bob;
 
     final MaterialProviders materialProviders = MaterialProviders.builder()
             .MaterialProvidersConfig(MaterialProvidersConfig.builder().build()).build();
     final AwsCrypto crypto = AwsCrypto.builder()
             .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt).build();
-    ServerFixture fixture;
-    KmsClient root;
 
-    @BeforeEach
-    void setUp() {
-        fixture = new ServerFixture();
-        root = client(ServerFixture.ROOT_KEY, ServerFixture.ROOT_SECRET);
+    @BeforeAll
+    static void serve() throws Exception {
+        server = ServedHome.start(home, "us-east-1", "bob");
+        admin = server.client(server.administrator);
+        bob = server.client(server.user("bob"));
     }
 
-    @AfterEach
-    void tearDown() {
-        root.close();
-        fixture.close();
-    }
-
-    KmsClient client(String accessKeyId, String secret) {
-        return KmsClient.builder()
-                .endpointOverride(fixture.server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
-                .build();
+    @AfterAll
+    static void stop() throws Exception {
+        bob.close();
+        admin.close();
+        server.close();
     }
 
     /** The keyring needs the key ARN: it matches the ARN GenerateDataKey returns against the messages it decrypts. */
@@ -76,30 +76,30 @@ class EncryptionSdkInteropTest {
                 .kmsKeyId(keyArn).kmsClient(kms).build());
     }
 
-    String createKey(String policy) {
-        return root.createKey(r -> {
-            r.description("encryption sdk interop");
+    static String createKey(String policy) {
+        return admin.createKey(r -> {
+            r.description("encryption sdk");
             if (policy != null) {
                 r.policy(policy);
             }
         }).keyMetadata().arn();
     }
 
-    /** The account (root, delegating to IAM) may do everything; alice may use the key for the Encryption SDK. */
-    static String policyAllowingAlice() {
-        return """
-                {"Version":"2012-10-17","Statement":[
-                  {"Sid":"account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%1$s:root"},
-                   "Action":"kms:*","Resource":"*"},
-                  {"Sid":"alice","Effect":"Allow","Principal":{"AWS":"%2$s"},
-                   "Action":["kms:GenerateDataKey","kms:Decrypt"],"Resource":"*"}]}
-                """.formatted(ServerFixture.ACCOUNT, ServerFixture.USER_ARN);
+    /** The administrator may do everything; {@code bobMay} lists what bob may do (none: the policy omits him). */
+    static String keyPolicy(String... bobMay) {
+        String administrator = """
+                {"Sid":"admin","Effect":"Allow","Principal":{"AWS":"%s"},"Action":"kms:*","Resource":"*"}"""
+                .formatted(ServedHome.userArn(BootstrapAdministrator.USER));
+        String bob = bobMay.length == 0 ? "" : """
+                ,{"Sid":"bob","Effect":"Allow","Principal":{"AWS":"%s"},"Action":["%s"],"Resource":"*"}"""
+                .formatted(ServedHome.userArn("bob"), String.join("\",\"", bobMay));
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[" + administrator + bob + "]}";
     }
 
     @Test
     void encryptDecrypt_withEncryptionContext_roundTrips() {
         String keyArn = createKey(null);
-        IKeyring keyring = keyring(root, keyArn);
+        IKeyring keyring = keyring(admin, keyArn);
 
         CryptoResult<byte[], ?> encrypted = crypto.encryptData(keyring, PLAINTEXT, CONTEXT);
         assertFalse(Arrays.equals(PLAINTEXT, encrypted.getResult()));
@@ -112,7 +112,7 @@ class EncryptionSdkInteropTest {
     @Test
     void decrypt_withAnotherReproducedContext_fails() {
         String keyArn = createKey(null);
-        IKeyring keyring = keyring(root, keyArn);
+        IKeyring keyring = keyring(admin, keyArn);
         byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
 
         // The materials manager compares the reproduced context with the message's before it asks the server.
@@ -128,7 +128,7 @@ class EncryptionSdkInteropTest {
     @Test
     void decrypt_contextAlteredInTheMessage_isInvalidCiphertextFromTheServer() {
         String keyArn = createKey(null);
-        IKeyring keyring = keyring(root, keyArn);
+        IKeyring keyring = keyring(admin, keyArn);
         byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
         byte[] altered = replaceOnce(message, "tenant-a", "tenant-b");
 
@@ -138,26 +138,27 @@ class EncryptionSdkInteropTest {
     }
 
     @Test
-    void decrypt_principalTheKeyPolicyDoesNotAllow_isAccessDenied() {
-        String keyArn = createKey(null); // the default policy: alice would need an identity policy, she has none
-        byte[] message = crypto.encryptData(keyring(root, keyArn), PLAINTEXT, CONTEXT).getResult();
+    void decrypt_aPrincipalTheKeyPolicyDoesNotAllow_isAccessDenied_andAudited() {
+        String keyArn = createKey(keyPolicy());
+        byte[] message = crypto.encryptData(keyring(admin, keyArn), PLAINTEXT, CONTEXT).getResult();
 
-        try (KmsClient alice = client(ServerFixture.USER_KEY, ServerFixture.USER_SECRET)) {
-            RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> crypto.decryptData(keyring(alice, keyArn), message, CONTEXT));
-            assertTrue(hasKmsError(e, "AccessDeniedException"), () -> describe(e));
-        }
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> crypto.decryptData(keyring(bob, keyArn), message, CONTEXT));
+
+        assertTrue(hasKmsError(e, "AccessDeniedException"), () -> describe(e));
+        JsonNode refused = server.auditEvents("ResourceName", keyArn, "EventName", "Decrypt").get(0);
+        assertEquals("AccessDeniedException", refused.get("errorCode").asText());
+        assertEquals(ServedHome.userArn("bob"), refused.at("/userIdentity/arn").asText());
+        assertEquals("tenant-a", refused.at("/requestParameters/encryptionContext/tenant").asText());
     }
 
-    /** The control for the refusal above: the same principal, named by the key policy, decrypts. */
+    /** The control for the refusal above: the same principal, named by the key policy, encrypts and decrypts. */
     @Test
-    void encryptDecrypt_principalTheKeyPolicyNames_roundTrips() {
-        String keyArn = createKey(policyAllowingAlice());
-        try (KmsClient alice = client(ServerFixture.USER_KEY, ServerFixture.USER_SECRET)) {
-            IKeyring keyring = keyring(alice, keyArn);
-            byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
-            assertArrayEquals(PLAINTEXT, crypto.decryptData(keyring, message, CONTEXT).getResult());
-        }
+    void encryptDecrypt_aPrincipalTheKeyPolicyNames_roundTrips() {
+        String keyArn = createKey(keyPolicy("kms:GenerateDataKey", "kms:Decrypt"));
+        IKeyring keyring = keyring(bob, keyArn);
+        byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
+        assertArrayEquals(PLAINTEXT, crypto.decryptData(keyring, message, CONTEXT).getResult());
     }
 
     static byte[] replaceOnce(byte[] data, String from, String to) {

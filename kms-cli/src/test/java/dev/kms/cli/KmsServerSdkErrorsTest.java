@@ -127,6 +127,8 @@ class KmsServerSdkErrorsTest {
     void aKeyPendingDeletion_isKmsInvalidStateException() {
         KeyMetadata key = createKey();
         SdkBytes blob = encrypt(key.keyId());
+        assertKmsError(KmsInvalidStateException.class, key.arn(),
+                () -> admin.cancelKeyDeletion(r -> r.keyId(key.keyId())));
         admin.scheduleKeyDeletion(r -> r.keyId(key.keyId()).pendingWindowInDays(7));
 
         assertKmsError(KmsInvalidStateException.class, key.arn() + " is pending deletion",
@@ -291,6 +293,8 @@ class KmsServerSdkErrorsTest {
                 () -> admin.createKey(r -> r.keySpec(KeySpec.RSA_2048)));
         assertKmsError(UnsupportedOperationException.class, "Multi-Region keys are not supported",
                 () -> admin.createKey(r -> r.multiRegion(true)));
+        assertKmsError(UnsupportedOperationException.class, "DryRun",
+                () -> admin.encrypt(r -> r.keyId("alias/any").plaintext(SdkBytes.fromUtf8String("x")).dryRun(true)));
     }
 
     // ---- SigV4

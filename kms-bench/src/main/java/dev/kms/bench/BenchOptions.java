@@ -16,6 +16,7 @@ import java.util.List;
  * @param threads      thread counts of the throughput table
  * @param authzThreads thread counts of the authorization-and-audit table, where group commit needs many callers
  * @param httpThreads  concurrent client connections of the HTTP table ({@link HttpLoadBench})
+ * @param httpPaths    which paths of the HTTP table run: any of raw, inproc, endpoint, http, audited (all by default)
  * @param keys         keys in the token for the key-count comparison (created through the service)
  * @param createBudget when creating those keys would take longer, stop and report how far it got
  * @param createThreads threads creating those keys; 1 by default, because SoftHSM2 2.6 fails or corrupts its
@@ -23,7 +24,7 @@ import java.util.List;
  * @param phases       which tables to produce: any of {@code throughput}, {@code authz}, {@code keys}, {@code http}
  */
 record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, List<Integer> threads,
-                    List<Integer> authzThreads, List<Integer> httpThreads, int keys, Duration createBudget,
+                    List<Integer> authzThreads, List<Integer> httpThreads, List<String> httpPaths, int keys, Duration createBudget,
                     int createThreads, List<String> phases) {
     static final int BASELINE_KEYS = 10;
 
@@ -48,6 +49,8 @@ record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, Li
                 integers("bench.threads", "1,2"),
                 integers("bench.authzThreads", "1,2,16,64"),
                 integers("bench.httpThreads", "1,4,16,64"),
+                Arrays.stream(System.getProperty("bench.httpPaths", String.join(",", HttpLoadBench.PATH_KEYS))
+                        .split(",")).map(String::trim).toList(),
                 Integer.parseInt(System.getProperty("bench.keys", "10000")),
                 seconds("bench.createBudget", "240"),
                 Integer.parseInt(System.getProperty("bench.createThreads", "1")),

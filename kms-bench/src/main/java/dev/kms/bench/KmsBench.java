@@ -49,8 +49,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 
 /**
  * Encrypt, Decrypt and GenerateDataKey per second through the key service, wired as the product wires it
- * (Pkcs11Hsm on a fresh SoftHSM2 token, SqliteMetadataStore behind CachingMetadataStore, which kms server's
- * wiring lacks: see HttpLoadBench), each next to raw
+ * (Pkcs11Hsm on a fresh SoftHSM2 token, SqliteMetadataStore behind CachingMetadataStore), each next to raw
  * C_Encrypt/C_Decrypt with the same token key on the bench's own session; then what authorization of an IAM
  * user and the audit trail add to Encrypt ({@link AuthzBench}); the same operations over HTTP with SigV4
  * ({@link HttpLoadBench}, phase {@code http}); then Encrypt latency with 10 keys in the token

@@ -1,5 +1,7 @@
 package dev.kms.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,15 +18,20 @@ final class Measurement {
         void run(int thread) throws Exception;
     }
 
-    /** Completed calls, the wall time they took, and their latencies in nanoseconds, sorted. */
-    record Result(long ops, long elapsedNanos, long[] sortedNanos) {
+    /**
+     * Completed calls, the wall time they took, their latencies in nanoseconds, sorted, and the CPU time the calling
+     * threads themselves spent in the timed phase.
+     */
+    record Result(long ops, long elapsedNanos, long[] sortedNanos, long callerCpuNanos) {
         static Result merge(List<Result> parts) {
             long ops = 0;
             long elapsed = 0;
+            long cpu = 0;
             int n = 0;
             for (Result r : parts) {
                 ops += r.ops;
                 elapsed += r.elapsedNanos;
+                cpu += r.callerCpuNanos;
                 n += r.sortedNanos.length;
             }
             long[] all = new long[n];
@@ -34,7 +41,7 @@ final class Measurement {
                 at += r.sortedNanos.length;
             }
             Arrays.sort(all);
-            return new Result(ops, elapsed, all);
+            return new Result(ops, elapsed, all, cpu);
         }
 
         double opsPerSecond() {
@@ -79,6 +86,8 @@ final class Measurement {
         long[][] latencies = new long[threads][];
         int[] counts = new int[threads];
         long[] lastEnd = new long[threads];
+        long[] cpuNanos = new long[threads];
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int index = t;
@@ -91,6 +100,7 @@ final class Measurement {
                     }
                     timed.await();
                     long end = timedStart[0] + duration.toNanos();
+                    long cpuStart = cpu.getCurrentThreadCpuTime();
                     long[] mine = new long[1 << 16];
                     int n = 0;
                     long now = System.nanoTime();
@@ -103,6 +113,7 @@ final class Measurement {
                         mine[n++] = after - now;
                         now = after;
                     }
+                    cpuNanos[index] = cpu.getCurrentThreadCpuTime() - cpuStart;
                     latencies[index] = mine;
                     counts[index] = n;
                     lastEnd[index] = now;
@@ -129,8 +140,10 @@ final class Measurement {
         }
         long ops = 0;
         long finished = timedStart[0];
+        long callerCpu = 0;
         for (int t = 0; t < threads; t++) {
             ops += counts[t];
+            callerCpu += cpuNanos[t];
             finished = Math.max(finished, lastEnd[t]);
         }
         long[] all = new long[(int) ops];
@@ -140,6 +153,6 @@ final class Measurement {
             at += counts[t];
         }
         Arrays.sort(all);
-        return new Result(ops, finished - timedStart[0], all);
+        return new Result(ops, finished - timedStart[0], all, callerCpu);
     }
 }

@@ -7,26 +7,80 @@ import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.Secret;
 import dev.kms.server.AuthError.Code;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The access keys of the identity services, for {@link SigV4Verifier}: Authenticator refusals become AWS names. */
+/**
+ * The access keys of the identity services, for {@link SigV4Verifier}: Authenticator refusals become AWS names.
+ *
+ * <p>An accepted key's principal is reused for {@link #PRINCIPAL_TTL} without reading the identity store again, so a
+ * server's requests do not each read SQLite: a key deleted or made inactive, a user or role removed, or a session
+ * that expires keeps working on a running server for at most that long (IAM changes are eventually consistent in
+ * AWS too). Refusals are never cached, and a cached key must come with the same session token it was accepted with.
+ */
 public final class AuthenticatorCredentials implements CredentialLookup {
     static final String INVALID_TOKEN = "The security token included in the request is invalid.";
     static final String EXPIRED_TOKEN = "The security token included in the request is expired";
+    /** How long an accepted access key's principal is reused before the identity store is asked again. */
+    public static final Duration PRINCIPAL_TTL = Duration.ofSeconds(1);
+    /** A bound on the keys remembered; past it the cache is emptied and refills from the next requests. */
+    private static final int MAX_CACHED = 4096;
 
     private final Authenticator authenticator;
+    private final Clock clock;
+    private final long ttlMillis;
+    private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
 
+    /** Reuses accepted principals for {@link #PRINCIPAL_TTL}. */
     public AuthenticatorCredentials(Authenticator authenticator) {
+        this(authenticator, Clock.systemUTC(), PRINCIPAL_TTL);
+    }
+
+    /** Reuses accepted principals for {@code ttl} of {@code clock}; zero asks the identity store every time. */
+    public AuthenticatorCredentials(Authenticator authenticator, Clock clock, Duration ttl) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative");
+        }
+        this.ttlMillis = ttl.toMillis();
+    }
+
+    /** A principal the identity store gave for a key and session token, and the clock's window of its reuse. */
+    private record Accepted(Principal principal, byte[] sessionToken, long since, long until) {
+        boolean answers(String token, long now) {
+            return now >= since && now < until && (token == null ? sessionToken == null
+                    : sessionToken != null && MessageDigest.isEqual(sessionToken, utf8(token)));
+        }
     }
 
     @Override
     public Principal principalOf(String accessKeyId, String sessionToken) {
+        long now = clock.millis();
+        Accepted cached = accepted.get(accessKeyId);
+        if (cached != null && cached.answers(sessionToken, now)) {
+            return cached.principal();
+        }
+        Principal principal;
         try {
-            return authenticator.principalOf(accessKeyId, sessionToken);
+            principal = authenticator.principalOf(accessKeyId, sessionToken);
         } catch (KmsException e) {
+            accepted.remove(accessKeyId);
             throw translate(e);
         }
+        if (ttlMillis > 0) {
+            if (accepted.size() >= MAX_CACHED) {
+                accepted.clear();
+            }
+            accepted.put(accessKeyId, new Accepted(principal, sessionToken == null ? null : utf8(sessionToken), now,
+                    now + ttlMillis));
+        }
+        return principal;
     }
 
     @Override
@@ -36,6 +90,10 @@ public final class AuthenticatorCredentials implements CredentialLookup {
         } catch (KmsException e) {
             throw translate(e);
         }
+    }
+
+    private static byte[] utf8(String token) {
+        return token.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The Authenticator says AccessDenied with AWS's wording; the wire wants the AWS name of that wording. */

@@ -31,8 +31,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +48,6 @@ import java.util.concurrent.ExecutionException;
  */
 public final class KmsHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsHttpServer.class);
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     /** Who may read {@code GET /metrics} (unauthenticated, like Prometheus scrapes are). */
     public enum MetricsAccess {
@@ -173,13 +170,14 @@ public final class KmsHttpServer implements AutoCloseable {
         // at most maxConcurrentRequests run, maxQueuedRequests wait up to maxQueueWait, the rest are throttled.
         QoSHandler admission = new QoSHandler();
         metrics = new ServerMetrics(admission::getSuspendedRequestCount);
-        admission.setHandler(new ApiHandler(endpoint, clock, metrics, options.metricsAccess()));
+        HttpDateHeader date = new HttpDateHeader(clock);
+        admission.setHandler(new ApiHandler(endpoint, date, metrics, options.metricsAccess()));
         admission.setMaxRequestCount(options.maxConcurrentRequests());
         admission.setMaxSuspendedRequestCount(options.maxQueuedRequests());
         admission.setMaxSuspend(options.maxQueueWait());
         admission.setRejectStatusCode(AwsErrorHandler.THROTTLED);
         server.setHandler(new GracefulHandler(admission));
-        server.setErrorHandler(new AwsErrorHandler(clock, metrics));
+        server.setErrorHandler(new AwsErrorHandler(date, metrics));
         server.setStopTimeout(options.stopTimeout().toMillis());
         server.setStopAtShutdown(false);
     }
@@ -226,14 +224,14 @@ public final class KmsHttpServer implements AutoCloseable {
     /** The Jetty side: read headers and a capped body, let the endpoint answer, write the answer. */
     private static final class ApiHandler extends Handler.Abstract {
         private final ApiEndpoint endpoint;
-        private final Clock clock;
+        private final HttpDateHeader date;
         private final ServerMetrics metrics;
         private final MetricsAccess metricsAccess;
         private final AccessLog accessLog = new AccessLog();
 
-        ApiHandler(ApiEndpoint endpoint, Clock clock, ServerMetrics metrics, MetricsAccess metricsAccess) {
+        ApiHandler(ApiEndpoint endpoint, HttpDateHeader date, ServerMetrics metrics, MetricsAccess metricsAccess) {
             this.endpoint = endpoint;
-            this.clock = clock;
+            this.date = date;
             this.metrics = metrics;
             this.metricsAccess = metricsAccess;
         }
@@ -244,13 +242,13 @@ public final class KmsHttpServer implements AutoCloseable {
             String method = request.getMethod();
             String path = request.getHttpURI().getPath();
             if (ApiEndpoint.isHealthCheck(method, path)) {
-                write(clock, response, callback, endpoint.handle(call(request, method, path, new byte[0]), requestId),
+                write(date, response, callback, endpoint.handle(call(request, method, path, new byte[0]), requestId),
                         false);
                 return true;
             }
             if (isMetricsScrape(method, path) && metricsAllowed(request)) {
                 byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-                write(clock, response, callback, 200, ServerMetrics.CONTENT_TYPE, requestId, null, body, false);
+                write(date, response, callback, 200, ServerMetrics.CONTENT_TYPE, requestId, null, body, false);
                 return true;
             }
             String operation = metrics.operation(request.getHeaders().get("X-Amz-Target"));
@@ -260,7 +258,7 @@ public final class KmsHttpServer implements AutoCloseable {
                 if (answer != null) {
                     metrics.record(operation, answer.errorType(), request.getBeginNanoTime());
                     accessLog.record(request, operation, answer);
-                    write(clock, response, callback, answer, answer.status() == 413);
+                    write(date, response, callback, answer, answer.status() == 413);
                 }
             } finally {
                 metrics.finished();
@@ -317,17 +315,18 @@ public final class KmsHttpServer implements AutoCloseable {
                     Request.getRemoteAddr(request));
         }
 
-        static void write(Clock clock, Response response, Callback callback, ApiEndpoint.Answer answer, boolean close) {
-            write(clock, response, callback, answer.status(), ApiEndpoint.CONTENT_TYPE, answer.requestId(),
+        static void write(HttpDateHeader date, Response response, Callback callback, ApiEndpoint.Answer answer,
+                          boolean close) {
+            write(date, response, callback, answer.status(), ApiEndpoint.CONTENT_TYPE, answer.requestId(),
                     answer.errorType(), answer.body(), close);
         }
 
-        static void write(Clock clock, Response response, Callback callback, int status, String contentType,
+        static void write(HttpDateHeader date, Response response, Callback callback, int status, String contentType,
                           String requestId, String errorType, byte[] body, boolean close) {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put("x-amzn-RequestId", requestId);
-            response.getHeaders().put(HttpHeader.DATE, HTTP_DATE.format(clock.instant().atOffset(ZoneOffset.UTC)));
+            response.getHeaders().put(date.now());
             if (errorType != null) {
                 response.getHeaders().put("x-amzn-ErrorType", errorType);
             }
@@ -346,12 +345,12 @@ public final class KmsHttpServer implements AutoCloseable {
     private static final class AwsErrorHandler extends ErrorHandler {
         /** The status the admission handler rejects with; answered as 400 ThrottlingException as AWS does. */
         static final int THROTTLED = 429;
-        private final Clock clock;
+        private final HttpDateHeader date;
         private final ServerMetrics metrics;
         private final AccessLog accessLog = new AccessLog();
 
-        AwsErrorHandler(Clock clock, ServerMetrics metrics) {
-            this.clock = clock;
+        AwsErrorHandler(HttpDateHeader date, ServerMetrics metrics) {
+            this.date = date;
             this.metrics = metrics;
         }
 
@@ -378,7 +377,7 @@ public final class KmsHttpServer implements AutoCloseable {
                 metrics.record(operation, answer.errorType(), request.getBeginNanoTime());
                 accessLog.record(request, operation, answer);
             }
-            ApiHandler.write(clock, response, callback, answer, status != THROTTLED);
+            ApiHandler.write(date, response, callback, answer, status != THROTTLED);
             return true;
         }
     }

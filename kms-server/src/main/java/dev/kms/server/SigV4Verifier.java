@@ -15,12 +15,12 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -47,6 +47,21 @@ public final class SigV4Verifier {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
     private static final HexFormat HEX = HexFormat.of();
     private static final int DEFAULT_CACHE_SIZE = 4096;
+    // Looking an algorithm up in the providers costs more than using it; each thread keeps its own instances.
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    });
 
     private final String region;
     private final String service;
@@ -202,8 +217,8 @@ public final class SigV4Verifier {
 
     /** The path normalized (no dot segments) and then encoded once more, as SigV4 does for every service but S3. */
     static String canonicalUri(String rawPath) {
-        if (rawPath == null || rawPath.isEmpty()) {
-            return "/";
+        if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {
+            return "/"; // every KMS request's path
         }
         String normalized;
         try {
@@ -290,6 +305,9 @@ public final class SigV4Verifier {
 
     /** Leading and trailing whitespace removed, inner runs of spaces collapsed to one. */
     static String trimAll(String value) {
+        if (isTrimmed(value)) {
+            return value;
+        }
         String trimmed = value.strip();
         StringBuilder out = new StringBuilder(trimmed.length());
         boolean space = false;
@@ -306,6 +324,21 @@ public final class SigV4Verifier {
             }
         }
         return out.toString();
+    }
+
+    /** No outer whitespace, no tab, no two spaces in a row: what almost every header value looks like. */
+    private static boolean isTrimmed(String value) {
+        int last = value.length() - 1;
+        if (last >= 0 && (Character.isWhitespace(value.charAt(0)) || Character.isWhitespace(value.charAt(last)))) {
+            return false;
+        }
+        for (int i = 0; i <= last; i++) {
+            char c = value.charAt(i);
+            if (c == '\t' || c == ' ' && i < last && value.charAt(i + 1) == ' ') {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- keys and hashes
@@ -356,21 +389,17 @@ public final class SigV4Verifier {
     }
 
     static byte[] hmac(byte[] key, byte[] data) {
+        Mac mac = HMAC.get();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+            throw new IllegalStateException("HmacSHA256 refused a key", e);
         }
+        return mac.doFinal(data);
     }
 
     static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return SHA256.get().digest(data);
     }
 
     static String hex(byte[] bytes) {
@@ -390,13 +419,34 @@ public final class SigV4Verifier {
         return values.get(0).strip();
     }
 
-    private static Instant parseAmzDate(String amzDate) {
-        try {
-            return LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE,
-                    "X-Amz-Date must be in ISO-8601 basic format (yyyyMMdd'T'HHmmss'Z').");
+    /** yyyyMMdd'T'HHmmss'Z' read by hand: DateTimeFormatter's parser was a visible share of every request. */
+    static Instant parseAmzDate(String amzDate) {
+        if (amzDate.length() != 16 || amzDate.charAt(8) != 'T' || amzDate.charAt(15) != 'Z') {
+            throw badAmzDate();
         }
+        try {
+            return LocalDateTime.of(digits(amzDate, 0, 4), digits(amzDate, 4, 6), digits(amzDate, 6, 8),
+                    digits(amzDate, 9, 11), digits(amzDate, 11, 13), digits(amzDate, 13, 15)).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw badAmzDate(); // a digit-only field out of range, e.g. month 13 or February 30
+        }
+    }
+
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw badAmzDate();
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static AuthError badAmzDate() {
+        return new AuthError(Code.INCOMPLETE_SIGNATURE,
+                "X-Amz-Date must be in ISO-8601 basic format (yyyyMMdd'T'HHmmss'Z').");
     }
 
     /** X-Amz-Date's form, yyyyMMdd'T'HHmmss'Z'. */

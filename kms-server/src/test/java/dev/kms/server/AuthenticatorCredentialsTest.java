@@ -9,10 +9,13 @@ import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IdentityServices;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.identity.TemporaryCredentials;
+import dev.kms.core.identity.User;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.policy.PrincipalType;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -28,7 +31,8 @@ class AuthenticatorCredentialsTest {
     final IdentityServices identity = IdentityServices.create(new Deployment("aws", "us-east-1", ACCOUNT),
             new InMemoryHsm(), store, store, new JsonPolicyParser(), clock);
     final RequestContext root = RequestContext.direct(Principal.root("aws", ACCOUNT), "127.0.0.1", "test");
-    final AuthenticatorCredentials credentials = new AuthenticatorCredentials(identity.authenticator());
+    final AuthenticatorCredentials credentials = new AuthenticatorCredentials(identity.authenticator(), clock,
+            AuthenticatorCredentials.PRINCIPAL_TTL);
 
     @Test
     void activeUserKey_givesTheUserAndACopyOfItsSecret() {
@@ -71,6 +75,66 @@ class AuthenticatorCredentialsTest {
             String id = key.accessKey().accessKeyId();
             assertEquals("UnrecognizedClientException",
                     assertThrows(AuthError.class, () -> credentials.principalOf(id, "token")).awsName());
+        }
+    }
+
+    @Test
+    void acceptedKey_isReusedForTheTtl_thenADeactivationOrDeletionRefusesIt() {
+        identity.iam().createUser(root, "dave");
+        try (CreatedAccessKey first = identity.iam().createAccessKey(root, "dave");
+             CreatedAccessKey second = identity.iam().createAccessKey(root, "dave")) {
+            String inactive = first.accessKey().accessKeyId();
+            String deleted = second.accessKey().accessKeyId();
+            credentials.principalOf(inactive, null);
+            credentials.principalOf(deleted, null);
+            identity.iam().updateAccessKey(root, "dave", inactive, AccessKeyStatus.Inactive);
+            identity.iam().deleteAccessKey(root, "dave", deleted);
+
+            clock.advance(AuthenticatorCredentials.PRINCIPAL_TTL.minusMillis(1));
+            assertEquals("dave", credentials.principalOf(inactive, null).name());
+            assertEquals("dave", credentials.principalOf(deleted, null).name());
+
+            clock.advance(Duration.ofMillis(1));
+            assertEquals("UnrecognizedClientException",
+                    assertThrows(AuthError.class, () -> credentials.principalOf(inactive, null)).awsName());
+            assertEquals("UnrecognizedClientException",
+                    assertThrows(AuthError.class, () -> credentials.principalOf(deleted, null)).awsName());
+        }
+    }
+
+    @Test
+    void cachedSessionKey_needsItsOwnSessionToken_andExpiresWithinTheTtl() {
+        User erin = identity.iam().createUser(root, "erin");
+        identity.iam().createRole(root, "ops", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"" + erin.arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}", null);
+        Principal asErin = new Principal(PrincipalType.USER, erin.arn(), ACCOUNT, erin.userId(), "erin", null);
+        try (TemporaryCredentials session = identity.sts().assumeRole(RequestContext.direct(asErin, null, "test"),
+                "arn:aws:iam::" + ACCOUNT + ":role/ops", "s1", 900)) {
+            String id = session.accessKeyId();
+            String token = new String(session.sessionToken().chars());
+            assertEquals(PrincipalType.ASSUMED_ROLE, credentials.principalOf(id, token).type());
+
+            assertEquals("UnrecognizedClientException",
+                    assertThrows(AuthError.class, () -> credentials.principalOf(id, token + "x")).awsName());
+            assertEquals("UnrecognizedClientException",
+                    assertThrows(AuthError.class, () -> credentials.principalOf(id, null)).awsName());
+
+            assertEquals(PrincipalType.ASSUMED_ROLE, credentials.principalOf(id, token).type());
+            clock.advance(Duration.ofSeconds(900).plus(AuthenticatorCredentials.PRINCIPAL_TTL));
+            assertEquals("ExpiredTokenException",
+                    assertThrows(AuthError.class, () -> credentials.principalOf(id, token)).awsName());
+        }
+    }
+
+    @Test
+    void zeroTtl_asksTheIdentityStoreEveryTime() {
+        AuthenticatorCredentials uncached = new AuthenticatorCredentials(identity.authenticator(), clock, Duration.ZERO);
+        identity.iam().createUser(root, "frank");
+        try (CreatedAccessKey key = identity.iam().createAccessKey(root, "frank")) {
+            String id = key.accessKey().accessKeyId();
+            uncached.principalOf(id, null);
+            identity.iam().updateAccessKey(root, "frank", id, AccessKeyStatus.Inactive);
+            assertThrows(AuthError.class, () -> uncached.principalOf(id, null));
         }
     }
 }

@@ -84,7 +84,10 @@ class KmsHttpServerTest {
 
     static void assertRequestId(HttpResponse<String> response) {
         String id = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
-        assertEquals(id, UUID.fromString(id).toString());
+        UUID uuid = UUID.fromString(id);
+        assertEquals(id, uuid.toString());
+        assertEquals(4, uuid.version());
+        assertEquals(2, uuid.variant());
     }
 
     // ---- the API

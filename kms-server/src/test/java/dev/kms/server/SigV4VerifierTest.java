@@ -113,6 +113,18 @@ class SigV4VerifierTest {
         assertEquals("A=0&a=1&a=2&b=", SigV4Verifier.canonicalQuery("b&a=2&a=1&A=0"));
         assertEquals("k=a%20b%2Bc%2A", SigV4Verifier.canonicalQuery("k=a%20b%2Bc*"));
         assertEquals("a b c", SigV4Verifier.trimAll("  a   b \t c  "));
+        assertEquals("a b", SigV4Verifier.trimAll("a\tb"));
+        assertEquals("a b", SigV4Verifier.trimAll("a b"));
+    }
+
+    @Test
+    void amzDate_isReadExactly_andOnlyInTheBasicFormat() {
+        assertEquals(Instant.parse("2024-02-29T23:59:58Z"), SigV4Verifier.parseAmzDate("20240229T235958Z"));
+        for (String bad : List.of("20230229T000000Z", "20251301T000000Z", "20250101T240000Z", "2025010lT000000Z",
+                "20250101T000000", "20250101 000000Z", "20250101T0000000Z", "+0250101T000000Z")) {
+            assertEquals(Code.INCOMPLETE_SIGNATURE,
+                    assertThrows(AuthError.class, () -> SigV4Verifier.parseAmzDate(bad), bad).code());
+        }
     }
 
     // ---- requests signed by the AWS SDK for Java v2

@@ -1,6 +1,5 @@
 package dev.kms.api;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kms.core.audit.AuditEvent;
@@ -13,6 +12,7 @@ import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,6 @@ public final class AuditedCalls {
     /** The eventSource and invokedBy of what the key service does on its own, as CloudTrail names it. */
     public static final String KMS_SERVICE = "kms.amazonaws.com";
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, Object>> MEMBERS = new TypeReference<>() {
-    };
 
     private final AuditSink sink;
     private final Deployment deployment;
@@ -159,7 +157,36 @@ public final class AuditedCalls {
         if (members == null || !members.isObject()) {
             return null;
         }
-        return AuditParameters.of(MAPPER.convertValue(members, MEMBERS));
+        return AuditParameters.of(object(members));
+    }
+
+    // A direct walk rather than ObjectMapper.convertValue, which serializes the tree and parses it back on every call.
+    private static Map<String, Object> object(JsonNode node) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        node.fields().forEachRemaining(member -> members.put(member.getKey(), value(member.getValue())));
+        return members;
+    }
+
+    private static Object value(JsonNode node) {
+        if (node.isObject()) {
+            return object(node);
+        }
+        if (node.isArray()) {
+            List<Object> items = new ArrayList<>(node.size());
+            node.forEach(item -> items.add(value(item)));
+            return items;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        // JSON null, and whatever a tree built in code may hold (binary, POJO) as Jackson converts it.
+        return node.isNull() ? null : MAPPER.convertValue(node, Object.class);
     }
 
     private void requireHealthy() {

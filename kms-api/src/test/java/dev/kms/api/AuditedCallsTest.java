@@ -1,6 +1,10 @@
 package dev.kms.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kms.core.audit.AuditEvent;
+import dev.kms.core.audit.AuditParameters;
 import dev.kms.core.audit.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
@@ -50,6 +54,23 @@ class AuditedCallsTest {
         assertEquals("eu-west-1", event.awsRegion());
         assertEquals(NOW, event.eventTime());
         assertNull(event.errorCode());
+    }
+
+    @Test
+    void parameters_keepAllowedMembersWithJsonValues_asJacksonConvertsThem() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode request = mapper.readTree("{\"KeyId\":\"alias/a\",\"Plaintext\":\"c2VjcmV0\",\"NumberOfBytes\":32,"
+                + "\"EncryptionContext\":{\"k\":\"v\",\"n\":null},\"GrantTokens\":[\"t\",1.5,true,12345678901],"
+                + "\"DryRun\":false,\"Credentials\":{\"AccessKeyId\":\"AKIA1\",\"SessionToken\":\"secret\"}}");
+
+        Map<String, Object> kept = AuditedCalls.parameters(request);
+
+        assertEquals(AuditParameters.of(mapper.convertValue(request, new TypeReference<Map<String, Object>>() {
+        })), kept);
+        assertEquals(List.of("keyId", "numberOfBytes", "encryptionContext", "grantTokens", "dryRun", "credentials"),
+                List.copyOf(kept.keySet()));
+        assertEquals(Map.of("accessKeyId", "AKIA1"), kept.get("credentials"));
+        assertNull(AuditedCalls.parameters(mapper.readTree("[1]")));
     }
 
     @Test

@@ -37,6 +37,14 @@ final class TrailFormat {
     private static final String SEAL_DOMAIN = "kms-audit-seal/v1:";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final HexFormat HEX = HexFormat.of();
+    // The writer hashes every line it appends; finding the algorithm in the providers costs more than hashing.
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    });
 
     private TrailFormat() {
     }
@@ -110,11 +118,7 @@ final class TrailFormat {
     }
 
     static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return SHA256.get().digest(bytes);
     }
 
     static String hashHex(byte[] line) {

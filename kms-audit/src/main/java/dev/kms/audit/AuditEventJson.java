@@ -38,43 +38,69 @@ public final class AuditEventJson {
     }
 
     /**
-     * {@link #toJson(AuditEvent)} as UTF-8 bytes on one line, written straight from the event with a streaming
-     * generator: every audited call pays for this, and a tree built only to be serialized doubles the work.
+     * {@link #toJson(AuditEvent)} as UTF-8 bytes on one line, written straight from the event by a streaming
+     * generator that each thread keeps with its buffer: every audited call pays for this, and building a tree, a
+     * serializer provider or a generator per event cost more than writing it.
      */
     public static byte[] toBytes(AuditEvent event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator json = MAPPER.createGenerator(out)) {
+        EventWriter writer = WRITERS.get();
+        try {
+            return writer.write(event);
+        } catch (IOException | RuntimeException e) {
+            WRITERS.remove(); // the generator may be mid-record; the next event starts a fresh one
+            throw new IllegalArgumentException("audit event is not serializable as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static final ThreadLocal<EventWriter> WRITERS = ThreadLocal.withInitial(EventWriter::new);
+
+    /** One thread's generator over its own reusable buffer; each event is one root value, taken and cleared. */
+    private static final class EventWriter {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        private final JsonGenerator json;
+
+        EventWriter() {
+            try {
+                json = MAPPER.createGenerator(out);
+            } catch (IOException e) {
+                throw new IllegalStateException("a generator over memory cannot fail to open", e);
+            }
+            json.setRootValueSeparator(null); // events are separate lines, not a stream of values
+        }
+
+        byte[] write(AuditEvent event) throws IOException {
+            out.reset();
             json.writeStartObject();
             json.writeStringField("eventVersion", event.eventVersion());
             UserIdentity who = event.userIdentity();
             json.writeObjectFieldStart("userIdentity");
             json.writeStringField("type", who.type());
-            writeIfPresent(json, "principalId", who.principalId());
-            writeIfPresent(json, "arn", who.arn());
-            writeIfPresent(json, "accountId", who.accountId());
-            writeIfPresent(json, "accessKeyId", who.accessKeyId());
-            writeIfPresent(json, "userName", who.userName());
-            writeIfPresent(json, "invokedBy", who.invokedBy());
+            writeIfPresent("principalId", who.principalId());
+            writeIfPresent("arn", who.arn());
+            writeIfPresent("accountId", who.accountId());
+            writeIfPresent("accessKeyId", who.accessKeyId());
+            writeIfPresent("userName", who.userName());
+            writeIfPresent("invokedBy", who.invokedBy());
             json.writeEndObject();
-            json.writeStringField("eventTime", event.eventTime().toString());
+            json.writeStringField("eventTime", IsoInstant.format(event.eventTime()));
             json.writeStringField("eventSource", event.eventSource());
             json.writeStringField("eventName", event.eventName());
             json.writeStringField("awsRegion", event.awsRegion());
-            writeIfPresent(json, "sourceIPAddress", event.sourceIPAddress());
-            writeIfPresent(json, "userAgent", event.userAgent());
-            writeIfPresent(json, "errorCode", event.errorCode());
-            writeIfPresent(json, "errorMessage", event.errorMessage());
+            writeIfPresent("sourceIPAddress", event.sourceIPAddress());
+            writeIfPresent("userAgent", event.userAgent());
+            writeIfPresent("errorCode", event.errorCode());
+            writeIfPresent("errorMessage", event.errorMessage());
             json.writeFieldName("requestParameters");
-            json.writeObject(event.requestParameters());
+            writeValue(event.requestParameters());
             json.writeFieldName("responseElements");
-            json.writeObject(event.responseElements());
+            writeValue(event.responseElements());
             json.writeStringField("requestID", event.requestID());
             json.writeStringField("eventID", event.eventID().toString());
             json.writeBooleanField("readOnly", event.readOnly());
             json.writeArrayFieldStart("resources");
             for (Resource resource : event.resources()) {
                 json.writeStartObject();
-                writeIfPresent(json, "accountId", resource.accountId());
+                writeIfPresent("accountId", resource.accountId());
                 json.writeStringField("type", resource.type());
                 json.writeStringField("ARN", resource.arn());
                 json.writeEndObject();
@@ -85,10 +111,43 @@ public final class AuditEventJson {
             json.writeBooleanField("managementEvent", true);
             json.writeStringField("eventCategory", "Management");
             json.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("audit event is not serializable as JSON: " + e.getMessage(), e);
+            json.flush();
+            return out.toByteArray();
         }
-        return out.toByteArray();
+
+        private void writeIfPresent(String field, String value) throws IOException {
+            if (value != null) {
+                json.writeStringField(field, value);
+            }
+        }
+
+        /** The JSON-like values of requestParameters and responseElements; anything else as Jackson writes it. */
+        private void writeValue(Object value) throws IOException {
+            if (value == null) {
+                json.writeNull();
+            } else if (value instanceof String text) {
+                json.writeString(text);
+            } else if (value instanceof Map<?, ?> map) {
+                json.writeStartObject();
+                for (Map.Entry<?, ?> member : map.entrySet()) {
+                    json.writeFieldName(String.valueOf(member.getKey()));
+                    writeValue(member.getValue());
+                }
+                json.writeEndObject();
+            } else if (value instanceof List<?> list) {
+                json.writeStartArray();
+                for (Object item : list) {
+                    writeValue(item);
+                }
+                json.writeEndArray();
+            } else if (value instanceof Boolean bool) {
+                json.writeBoolean(bool);
+            } else if (value instanceof Integer || value instanceof Long) {
+                json.writeNumber(((Number) value).longValue());
+            } else {
+                json.writeObject(value); // other numbers, and whatever else a caller put in
+            }
+        }
     }
 
     /** The event a {@link #toJson(AuditEvent)} record describes; throws IllegalArgumentException when malformed. */
@@ -130,12 +189,6 @@ public final class AuditEventJson {
             throw new IllegalArgumentException("requestParameters and responseElements must be objects or null");
         }
         return MAPPER.convertValue(node, MAP);
-    }
-
-    private static void writeIfPresent(JsonGenerator json, String field, String value) throws IOException {
-        if (value != null) {
-            json.writeStringField(field, value);
-        }
     }
 
     private static String text(JsonNode node, String field) {

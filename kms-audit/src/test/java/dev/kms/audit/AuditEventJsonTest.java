@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The exact CloudTrail line of an event, and the way back. */
 class AuditEventJsonTest {
@@ -65,5 +67,13 @@ class AuditEventJsonTest {
         assertEquals(failed, AuditEventJson.fromJson(AuditEventJson.toJson(failed)));
         AuditEvent plain = encrypt().build();
         assertEquals(plain, AuditEventJson.fromJson(AuditEventJson.toJson(plain)));
+    }
+
+    @Test
+    void anUnwritableEvent_failsAlone_andTheThreadsNextEventIsWhole() {
+        byte[] before = AuditEventJson.toBytes(encrypt().build());
+        AuditEvent unwritable = encrypt().requestParameters(Map.of("keyId", new Object())).build();
+        assertThrows(IllegalArgumentException.class, () -> AuditEventJson.toBytes(unwritable));
+        assertArrayEquals(before, AuditEventJson.toBytes(encrypt().build()));
     }
 }

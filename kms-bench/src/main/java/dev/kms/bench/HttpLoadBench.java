@@ -284,7 +284,10 @@ final class HttpLoadBench {
     static final List<String> PATH_KEYS = List.of("raw", "inproc", "endpoint", "http", "audited");
     private static final int RAW = 0;
     private static final int IN_PROCESS = 1;
+    private static final int ENDPOINT = 2;
+    private static final int HTTP = 3;
     private static final int AUDITED = 4;
+    private static final int WARM_UP_THREADS = 4;
     /** Thread names (as /proc shows them, 15 characters) of the server's pool and of the trail's writer. */
     private static final String SERVER_THREADS = "kms-http";
     private static final String WRITER_THREAD = "audit-trail-wri";
@@ -311,6 +314,7 @@ final class HttpLoadBench {
                 selected.add(i);
             }
         }
+        warmUp(operations, credentials, endpoint, plain, audited, selected);
         for (int threads : options.httpThreads()) {
             for (Operation operation : operations) {
                 progress.printf(Locale.ROOT, "kms-bench: http, %s, %d connections%n", operation.name(), threads);
@@ -382,6 +386,28 @@ final class HttpLoadBench {
         rows.forEach(out::println);
     }
 
+    /**
+     * Every path and operation once, untimed, before the first figure: otherwise the first operation's rows measure
+     * the JIT compiling the HTTP, SigV4, JSON and audit code rather than running it.
+     */
+    private void warmUp(List<Operation> operations, Credentials credentials, ApiEndpoint endpoint, URI plain,
+                        URI audited, List<Integer> selected) throws Exception {
+        progress.println("kms-bench: http, warming up every path");
+        Duration nothing = Duration.ZERO;
+        Duration warmup = options.warmup().multipliedBy(2);
+        for (Operation operation : operations) {
+            for (int i : selected) {
+                switch (i) {
+                    case RAW -> Measurement.run(operation.raw(), WARM_UP_THREADS, warmup, nothing);
+                    case IN_PROCESS -> Measurement.run(operation.core(), WARM_UP_THREADS, warmup, nothing);
+                    case ENDPOINT -> runEndpoint(operation, credentials, endpoint, plain, WARM_UP_THREADS, () -> { }, warmup);
+                    case HTTP -> runHttp(operation, credentials, plain, WARM_UP_THREADS, () -> { }, warmup);
+                    default -> runHttp(operation, credentials, audited, WARM_UP_THREADS, () -> { }, warmup);
+                }
+            }
+        }
+    }
+
     private static double perRequest(long nanos, Result result) {
         return nanos / 1e3 / result.ops();
     }
@@ -421,6 +447,11 @@ final class HttpLoadBench {
 
     private Result runEndpoint(Operation operation, Credentials credentials, ApiEndpoint endpoint, URI uri, int threads,
                                Runnable atTimedStart) throws Exception {
+        return runEndpoint(operation, credentials, endpoint, uri, threads, atTimedStart, options.duration());
+    }
+
+    private Result runEndpoint(Operation operation, Credentials credentials, ApiEndpoint endpoint, URI uri, int threads,
+                               Runnable atTimedStart, Duration duration) throws Exception {
         ApiEndpoint.Call call = call(operation, credentials, uri);
         return Measurement.run(t -> {
             ApiEndpoint.Answer answer = endpoint.handle(call, ApiEndpoint.newRequestId());
@@ -428,11 +459,16 @@ final class HttpLoadBench {
                 throw new IllegalStateException(operation.target() + " answered " + answer.status() + " "
                         + new String(answer.body(), StandardCharsets.UTF_8));
             }
-        }, threads, options.warmup(), options.duration(), atTimedStart);
+        }, threads, options.warmup(), duration, atTimedStart);
     }
 
     private Result runHttp(Operation operation, Credentials credentials, URI endpoint, int threads,
                            Runnable atTimedStart) throws Exception {
+        return runHttp(operation, credentials, endpoint, threads, atTimedStart, options.duration());
+    }
+
+    private Result runHttp(Operation operation, Credentials credentials, URI endpoint, int threads,
+                           Runnable atTimedStart, Duration duration) throws Exception {
         byte[] request = signed(operation, credentials, endpoint);
         Connection[] connections = new Connection[threads];
         try {
@@ -441,7 +477,7 @@ final class HttpLoadBench {
                     connections[t] = new Connection(endpoint); // opened in the warm-up
                 }
                 connections[t].exchange(request);
-            }, threads, options.warmup(), options.duration(), atTimedStart);
+            }, threads, options.warmup(), duration, atTimedStart);
         } finally {
             for (Connection connection : connections) {
                 if (connection != null) {

@@ -14,6 +14,11 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +46,7 @@ import java.util.function.Function;
                 RotationCommands.ListKeyRotations.class,
                 PolicyCommands.GetKeyPolicy.class, PolicyCommands.PutKeyPolicy.class, PolicyCommands.ListKeyPolicies.class,
                 HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class,
+                EnvelopeCommands.EncryptFile.class, EnvelopeCommands.DecryptFile.class,
                 IamCommands.class, StsCommands.class, AccountCommands.class, ServerCommand.class})
 public final class KmsCli {
     private static final JacksonRuntime JMESPATH = new JacksonRuntime();
@@ -86,6 +92,9 @@ public final class KmsCli {
     private String region;
 
     private final Map<String, String> env;
+    // The file commands' "-": raw descriptors, unbuffered, as they move large chunks of bytes.
+    private InputStream stdin = new FileInputStream(FileDescriptor.in);
+    private OutputStream stdout = new FileOutputStream(FileDescriptor.out);
 
     /** A CLI reading KMS_HOME and PIN variables from {@code env} (the process environment in production). */
     public KmsCli(Map<String, String> env) {
@@ -176,7 +185,7 @@ public final class KmsCli {
      * embedded service of KMS_HOME, as {@link #withSession} does; {@code operation} is the KMS operation the
      * command calls, whose event records refused credentials.
      */
-    private <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
+    <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
         if (endpointUrl == null) {
             return withSession(KmsSession.Refusal.ofKmsCall(operation, request), work::apply);
         }
@@ -219,6 +228,21 @@ public final class KmsCli {
     /** The --region option, or null. */
     String region() {
         return region;
+    }
+
+    /** Replaces the binary standard input and output of encrypt-file and decrypt-file (for tests). */
+    KmsCli withBinaryStreams(InputStream in, OutputStream out) {
+        this.stdin = in;
+        this.stdout = out;
+        return this;
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    OutputStream stdout() {
+        return stdout;
     }
 
     /** The environment this CLI reads (the process environment in production). */

@@ -7,6 +7,8 @@ import dev.kms.pkcs11.TestTokens;
 import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -75,9 +77,14 @@ final class CliFixture {
 
     /** Runs {@code kms --home HOME args...} in-process. */
     Result run(String... args) {
+        return run(InputStream.nullInputStream(), OutputStream.nullOutputStream(), args);
+    }
+
+    /** Runs {@code kms --home HOME args...} in-process with {@code stdin} and {@code stdout} as the binary streams. */
+    Result run(InputStream stdin, OutputStream stdout, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = KmsCli.commandLine(new KmsCli(env));
+        CommandLine cli = KmsCli.commandLine(new KmsCli(env).withBinaryStreams(stdin, stdout));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("--home", home.toString()));

@@ -21,7 +21,8 @@ import java.util.List;
  * @param createBudget when creating those keys would take longer, stop and report how far it got
  * @param createThreads threads creating those keys; 1 by default, because SoftHSM2 2.6 fails or corrupts its
  *                      heap when sessions create token objects concurrently (softhsm/SoftHSMv2#573, #688)
- * @param phases       which tables to produce: any of {@code throughput}, {@code authz}, {@code keys}, {@code http}
+ * @param phases       which tables to produce: any of {@code throughput}, {@code authz}, {@code keys}, {@code http},
+ *                     {@code files} ({@link FilesBench}: its stream size is {@code bench.fileMiB}, default 1024)
  */
 record BenchOptions(Path dir, Duration warmup, Duration duration, int rounds, List<Integer> threads,
                     List<Integer> authzThreads, List<Integer> httpThreads, List<String> httpPaths, int keys, Duration createBudget,

@@ -119,6 +119,9 @@ public final class KmsBench {
             if (options.phases().contains("http")) {
                 new HttpLoadBench(options, System.out, System.err, hsm, sqlite, identities, raw).run(keys.get(0));
             }
+            if (options.phases().contains("files")) {
+                new FilesBench(options, System.out, System.err, kms).run(keys.get(0));
+            }
             if (options.phases().contains("keys")) {
                 bench.keyCount(keys.get(0), keys.get(keys.size() - 1), sqlite);
             }

@@ -105,6 +105,10 @@ final class FilesBench {
                 rows.add(row("AWS Encryption SDK streams", name, encrypt, decrypt, jdkEncrypt, jdkDecrypt));
             }
         }
+        // Again at the end, as a percentage of the first: shows whether the machine drifted during the run.
+        double jdkEncryptAgain = mbPerSecond("JDK AES-256-GCM encrypt, again", () -> jdkEncrypt(message));
+        double jdkDecryptAgain = mbPerSecond("JDK AES-256-GCM decrypt, again", () -> jdkDecrypt(message));
+        rows.add(row("JDK AES-256-GCM, again at the end", "-", jdkEncryptAgain, jdkDecryptAgain, jdkEncrypt, jdkDecrypt));
         Files.deleteIfExists(message);
         out.printf(Locale.ROOT, "%nFiles: one stream of %d MiB, MB/s (10^6 bytes) median of %d rounds after a warm-up "
                 + "pass; %% = of the JDK figure of this run%n", size >> 20, options.rounds());

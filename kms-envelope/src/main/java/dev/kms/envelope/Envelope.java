@@ -14,6 +14,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -127,6 +128,9 @@ public final class Envelope {
                 ProcessingSummary step = handler.processBytes(chunk, 0, n, plaintext, 0);
                 if (frames == null && handler.getHeaders().isComplete()) {
                     frames = new FrameSequence(handler.getHeaders());
+                    // The SDK copies what it holds of an unfinished frame on every call: reads of at least a frame
+                    // make each call finish one, instead of copying a large frame over and over.
+                    chunk = chunkFor(handler.getHeaders().getFrameLength(), chunk);
                 }
                 if (frames != null) {
                     frames.check(chunk, n, read);
@@ -160,6 +164,12 @@ public final class Envelope {
         }
         return new MessageInfo(handler.getHeaders().getCryptoAlgoId(), handler.getEncryptionContext(),
                 handler.getMasterKeys().stream().map(ServiceMasterKey::getKeyId).toList(), written);
+    }
+
+    /** A read buffer that holds a whole frame with its fields, keeping the current chunk's bytes. */
+    private static byte[] chunkFor(int frameLength, byte[] chunk) {
+        long frameBytes = frameLength + 64L;
+        return frameBytes <= chunk.length ? chunk : Arrays.copyOf(chunk, (int) Math.min(frameBytes, Integer.MAX_VALUE - 8));
     }
 
     private static byte[] ensure(byte[] buffer, int size) {

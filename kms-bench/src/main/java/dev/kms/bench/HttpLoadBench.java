@@ -303,6 +303,7 @@ final class HttpLoadBench {
         long total;
         long server;
         long writer;
+        long systemTicks;
     }
 
     private void measure(List<Operation> operations, Credentials credentials, ApiEndpoint endpoint, URI plain,
@@ -335,14 +336,16 @@ final class HttpLoadBench {
                     // Forward in even rounds, reversed in odd ones, so drift of a noisy machine hits every path.
                     for (int k = 0; k < selected.size(); k++) {
                         int i = selected.get(round % 2 == 0 ? k : selected.size() - 1 - k);
-                        long[] before = new long[2];
+                        long[] before = new long[3];
                         List<Map<String, Map<String, Long>>> threadsBefore = new ArrayList<>();
                         Result r = phases[i].run(() -> {
                             before[0] = trail.syncCount();
                             threadsBefore.add(ThreadCpu.snapshot(SERVER_THREADS, WRITER_THREAD));
                             before[1] = processCpuNanos();
+                            before[2] = ThreadCpu.processSystemTicks();
                         });
                         cpu[i].total += processCpuNanos() - before[1];
+                        cpu[i].systemTicks += ThreadCpu.processSystemTicks() - before[2];
                         Map<String, Map<String, Long>> threadsAfter = ThreadCpu.snapshot(SERVER_THREADS, WRITER_THREAD);
                         cpu[i].server += ThreadCpu.spent(threadsBefore.get(0), threadsAfter, SERVER_THREADS);
                         cpu[i].writer += ThreadCpu.spent(threadsBefore.get(0), threadsAfter, WRITER_THREAD);
@@ -362,9 +365,11 @@ final class HttpLoadBench {
                             ? String.format(Locale.ROOT, "%.1f events/fsync", (double) m.ops() / syncs) : "";
                     long rest = cpu[i].total - m.callerCpuNanos() - cpu[i].server - cpu[i].writer;
                     rows.add(String.format(Locale.ROOT,
-                            "%-24s %-24s %5d %9.0f %9.1f %10.1f %7.0f %7.0f %7.0f %7.0f %7.0f %8s %7s  %s",
+                            "%-24s %-24s %5d %9.0f %9.1f %10.1f %7.0f %5.0f%% %7.0f %7.0f %7.0f %7.0f %8s %7s  %s",
                             operation.name(), PATHS[i], threads, m.opsPerSecond(), m.percentileMicros(50),
-                            m.percentileMicros(99), perRequest(cpu[i].total, m), perRequest(m.callerCpuNanos(), m),
+                            m.percentileMicros(99), perRequest(cpu[i].total, m),
+                            100.0 * cpu[i].systemTicks * ThreadCpu.NANOS_PER_TICK / Math.max(1, cpu[i].total),
+                            perRequest(m.callerCpuNanos(), m),
                             perRequest(cpu[i].server, m), perRequest(cpu[i].writer, m), perRequest(rest, m),
                             i == IN_PROCESS ? "-" : ratio(m, merged[IN_PROCESS]),
                             i == RAW ? "-" : ratio(m, merged[RAW]), note).stripTrailing());
@@ -375,11 +380,11 @@ final class HttpLoadBench {
         out.println("HTTP: KmsHttpServer in this JVM (product wiring: kms server's KmsSession stores, 1 s metadata"
                 + " cache, IAM user, SigV4, HTTP/1.1 keep-alive, one raw socket per connection, client threads in the"
                 + " same JVM on the same cores); conc = connections = client threads; CPU us/req = CPU time during"
-                + " the timed phase / requests: total = the whole JVM (/proc), caller = the calling (client) threads,"
+                + " the timed phase / requests: total = the whole JVM, sys = its share in the kernel, caller = the calling (client) threads,"
                 + " server = Jetty's kms-http pool, audit = the trail's writer thread, rest = total - those (JIT, GC,"
                 + " Jetty's scheduler); / in-proc = / the in-process kms.crypto() row");
-        String header = String.format(Locale.ROOT, "%-24s %-24s %5s %9s %9s %10s %7s %7s %7s %7s %7s %8s %7s",
-                "operation", "path", "conc", "req/s", "p50 us", "p99 us", "CPU us", "caller", "server", "audit",
+        String header = String.format(Locale.ROOT, "%-24s %-24s %5s %9s %9s %10s %7s %6s %7s %7s %7s %7s %8s %7s",
+                "operation", "path", "conc", "req/s", "p50 us", "p99 us", "CPU us", "sys", "caller", "server", "audit",
                 "rest", "/in-proc", "/ raw");
         out.println(header);
         out.println("-".repeat(header.length()));

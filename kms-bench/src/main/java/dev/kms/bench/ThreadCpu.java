@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class ThreadCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
+    /** Linux's USER_HZ, the unit of /proc/self/stat's times, is 100 on every common build. */
+    static final long NANOS_PER_TICK = 10_000_000L;
 
     private ThreadCpu() {
     }
@@ -47,6 +49,18 @@ final class ThreadCpu {
             return byPrefix;
         }
         return byPrefix;
+    }
+
+    /** This process's CPU time in the kernel so far (system calls, page faults), in ticks; 0 where unreadable. */
+    static long processSystemTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // After "pid (comm) ": state is field 3, stime field 15; comm may hold spaces, so count from its ')'.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** CPU nanoseconds spent between two snapshots by the threads of {@code prefix} (new threads from zero). */

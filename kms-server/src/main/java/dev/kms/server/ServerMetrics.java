@@ -10,8 +10,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -33,6 +36,7 @@ public final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Set<String> operations;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     ServerMetrics(Supplier<Number> queued) {
         this(KmsJsonApi.operations(), queued);
@@ -70,12 +74,8 @@ public final class ServerMetrics {
     /** Records one answered API request, timed from when its headers arrived (queueing included). */
     void record(String operation, String errorType, long beginNanos) {
         Objects.requireNonNull(operation, "operation");
-        Timer.builder("kms.requests")
-                .description("API requests answered, with their latency from arrival to answer")
-                .tag("operation", operation)
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)
-                .record(Duration.ofNanos(Math.max(0, System.nanoTime() - beginNanos)));
+        timers.computeIfAbsent(operation, this::timer)
+                .record(Math.max(0, System.nanoTime() - beginNanos), TimeUnit.NANOSECONDS);
         if (errorType != null) {
             Counter.builder("kms.errors")
                     .description("API requests answered with an error, by the error's __type")
@@ -84,6 +84,15 @@ public final class ServerMetrics {
                     .register(registry)
                     .increment();
         }
+    }
+
+    // Registering looks the meter up by name and tags each time; the labels are a small fixed set, so keep them.
+    private Timer timer(String operation) {
+        return Timer.builder("kms.requests")
+                .description("API requests answered, with their latency from arrival to answer")
+                .tag("operation", operation)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
     }
 
     /**

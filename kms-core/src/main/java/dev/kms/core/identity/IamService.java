@@ -3,8 +3,14 @@ package dev.kms.core.identity;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.policy.AuthorizationRequest;
+import dev.kms.core.policy.ConditionKeys;
+import dev.kms.core.policy.Effect;
+import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyDocuments;
+import dev.kms.core.policy.PolicyEvaluation;
+import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
 import dev.kms.core.policy.PolicyParser;
 import dev.kms.core.policy.PrincipalSpec;
@@ -19,9 +25,10 @@ import java.util.List;
 
 /**
  * The IAM use cases: accounts, users and their access keys, roles with trust policies, and inline identity
- * policies of both, with IAM's names, limits and error messages. Identity policies speak only kms actions and
- * sts:AssumeRole, so no policy can grant iam actions: every operation here is the account root's, and account creation and
- * listing the deployment account root's.
+ * policies of both, with IAM's names, limits and error messages. The operations on users, roles and their keys and
+ * policies are the account root's, or a user's or role session's of that account whose identity policies allow the
+ * {@code iam:} action on the user or role ARN and none denies it (default deny, as in IAM). Account creation and
+ * listing, and the integrated services' principals and keys, are the deployment account root's alone.
  */
 public final class IamService {
     /** IAM's quota on the total size of a user's inline policies, whitespace not counted. */
@@ -34,6 +41,7 @@ public final class IamService {
     private final IdentityStore store;
     private final CredentialMint mint;
     private final PolicyParser parser;
+    private final IdentityPolicies identityPolicies;
     private final Clock clock;
 
     public IamService(Deployment deployment, IdentityStore store, Hsm hsm, SecretProtector protector,
@@ -42,6 +50,7 @@ public final class IamService {
         this.store = store;
         this.mint = new CredentialMint(hsm, protector);
         this.parser = parser;
+        this.identityPolicies = new IdentityPolicies(store, parser);
         this.clock = clock;
     }
 
@@ -361,11 +370,42 @@ public final class IamService {
 
     // ---- helpers
 
-    /** The account the caller manages: its own, as its root. */
+    /**
+     * The account the caller manages: its own. Its root may do anything there; a user or a role session needs an
+     * identity policy allowing {@code action} on {@code resource} and none denying it; a service never may.
+     */
     private String accountOf(RequestContext ctx, String action, String resource) {
         Principal caller = ctx.principal();
-        requireRoot(ctx, caller.accountId(), action, resource);
+        if (caller.type() != PrincipalType.ROOT && !identityPoliciesAllow(ctx, action, resource)) {
+            throw new KmsException(ErrorCode.ACCESS_DENIED, "User: " + caller.arn() + " is not authorized to perform: "
+                    + action + " on resource: " + resource + " because no identity-based policy allows the " + action
+                    + " action");
+        }
         return caller.accountId();
+    }
+
+    /** An explicit Deny in any of the caller's identity policies wins; otherwise one Allow suffices. */
+    private boolean identityPoliciesAllow(RequestContext ctx, String action, String resource) {
+        Principal caller = ctx.principal();
+        if (caller.type() != PrincipalType.USER && caller.type() != PrincipalType.ASSUMED_ROLE) {
+            return false;
+        }
+        ConditionKeys.Builder conditions = ConditionKeys.builder()
+                .put(ConditionKeys.CURRENT_TIME, clock.instant().toString());
+        if (ctx.sourceIp() != null) {
+            conditions.put(ConditionKeys.SOURCE_IP, ctx.sourceIp());
+        }
+        AuthorizationRequest request = new AuthorizationRequest(caller.arn(), caller.accountId(), caller.type(), action,
+                resource, conditions.build());
+        boolean allowed = false;
+        for (NamedPolicy policy : identityPolicies.of(caller.arn(), caller.type())) {
+            PolicyEvaluation evaluation = PolicyEvaluator.evaluate(policy, request);
+            if (!evaluation.applying(Effect.Deny).isEmpty()) {
+                return false;
+            }
+            allowed |= !evaluation.applying(Effect.Allow).isEmpty();
+        }
+        return allowed;
     }
 
     private static void requireRoot(RequestContext ctx, String account, String action, String resource) {

@@ -29,6 +29,7 @@ public final class PolicyDocuments {
                     + "|arn:[a-z0-9-]+:sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern KMS_ACTION = Pattern.compile("(?i)kms:[a-z0-9*?]+");
+    private static final Pattern IAM_ACTION = Pattern.compile("(?i)iam:[a-z0-9*?]+");
     private static final Pattern CONDITION_KEY = Pattern.compile("[A-Za-z0-9-]+:\\S+");
     private static final String ASSUME_ROLE = "sts:AssumeRole";
 
@@ -184,12 +185,14 @@ public final class PolicyDocuments {
             if (!action.equalsIgnoreCase(ASSUME_ROLE)) {
                 throw malformed(path, "'" + action + "' is not allowed in a trust policy; use " + ASSUME_ROLE);
             }
-        } else if (kind == PolicyKind.IDENTITY && action.equalsIgnoreCase(ASSUME_ROLE)) {
-            // A user or role may be granted the right to assume roles: StsService reads identity policies for it.
+        } else if (kind == PolicyKind.IDENTITY
+                && (action.equalsIgnoreCase(ASSUME_ROLE) || IAM_ACTION.matcher(action).matches())) {
+            // A user or role may be granted the right to assume roles (StsService) and to manage the identities of
+            // its account (IamService): both read identity policies for it.
             return;
         } else if (!action.equals("*") && !KMS_ACTION.matcher(action).matches()) {
             throw malformed(path, "'" + action + "' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *"
-                    + (kind == PolicyKind.IDENTITY ? " or " + ASSUME_ROLE : ""));
+                    + (kind == PolicyKind.IDENTITY ? ", an IAM action (iam:NAME) or " + ASSUME_ROLE : ""));
         }
     }
 

@@ -4,7 +4,7 @@ package dev.kms.core.policy;
 public enum PolicyKind {
     /** Attached to a key: names principals; Resource optional ("*" means this key); kms actions only. */
     KEY,
-    /** Attached to a user or role: names no principal; Resource required; kms actions and sts:AssumeRole. */
+    /** Attached to a user or role: names no principal; Resource required; kms and iam actions and sts:AssumeRole. */
     IDENTITY,
     /** A role's trust policy: names who may assume the role; sts:AssumeRole only; no Resource. */
     TRUST

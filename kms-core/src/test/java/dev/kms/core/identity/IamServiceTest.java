@@ -90,6 +90,48 @@ class IamServiceTest {
     }
 
     @Test
+    void iamActions_byAUserWhosePolicyAllowsThem_areAllowed_inItsOwnAccountOnly() {
+        Principal alice = f.userPrincipal(ACCOUNT, "alice");
+        iam.putUserPolicy(root, "alice", "manage-users", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                + "\"Allow\",\"Action\":[\"iam:CreateUser\",\"iam:GetUser\"],\"Resource\":\"arn:aws:iam::*:user/app-*\"}]}");
+        RequestContext asAlice = IdentityFixture.as(alice);
+
+        assertEquals("arn:aws:iam::111122223333:user/app-1", iam.createUser(asAlice, "app-1").arn());
+        assertEquals("app-1", iam.getUser(asAlice, "app-1").userName());
+        KmsException other = assertError(ErrorCode.ACCESS_DENIED, null, () -> iam.createUser(asAlice, "bob"));
+        assertEquals("User: arn:aws:iam::111122223333:user/alice is not authorized to perform: iam:CreateUser on "
+                + "resource: arn:aws:iam::111122223333:user/bob because no identity-based policy allows the "
+                + "iam:CreateUser action", other.getMessage());
+        assertError(ErrorCode.ACCESS_DENIED, null, () -> iam.deleteUser(asAlice, "app-1"));
+        assertError(ErrorCode.ACCESS_DENIED, null, () -> iam.createServicePrincipal(asAlice, "backup.kms.local"));
+        assertEquals(0, iam.listUsers(root(OTHER_ACCOUNT)).size(), "another account's users untouched");
+    }
+
+    @Test
+    void iamActions_anExplicitDeny_winsOverAnAllow() {
+        Principal alice = f.userPrincipal(ACCOUNT, "alice");
+        iam.putUserPolicy(root, "alice", "all", IdentityFixture.ALLOW_ALL);
+        RequestContext asAlice = IdentityFixture.as(alice);
+        iam.createAccessKey(asAlice, "alice").close();
+        iam.putUserPolicy(root, "alice", "no-keys", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                + "\"Deny\",\"Action\":\"iam:*AccessKey*\",\"Resource\":\"*\"}]}");
+        assertError(ErrorCode.ACCESS_DENIED, null, () -> iam.createAccessKey(asAlice, "alice"));
+        assertEquals(1, iam.listUsers(asAlice).size());
+    }
+
+    @Test
+    void iamActions_byARoleSessionWhoseRoleAllowsThem_areAllowed() {
+        iam.createRole(root, "admin", trust("arn:aws:iam::111122223333:root"), null);
+        iam.putRolePolicy(root, "admin", "roles", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                + "\"Allow\",\"Action\":\"iam:*Role*\",\"Resource\":\"*\"}]}");
+        Principal session = new Principal(dev.kms.core.policy.PrincipalType.ASSUMED_ROLE,
+                "arn:aws:sts::111122223333:assumed-role/admin/s1", ACCOUNT, "AROAX:s1", "s1", "ASIAX");
+        RequestContext asSession = IdentityFixture.as(session);
+        assertEquals(List.of("admin"), iam.listRoles(asSession).stream().map(Role::roleName).toList());
+        assertError(ErrorCode.ACCESS_DENIED, null, () -> iam.listUsers(asSession));
+    }
+
+    @Test
     void usersOfEachAccount_areSeparate() {
         iam.createUser(root, "alice");
         iam.createUser(root(OTHER_ACCOUNT), "alice");

@@ -88,6 +88,13 @@ class PolicyDocumentsTest {
     }
 
     @Test
+    void fromTree_identityPolicy_mayAllowIamActions() {
+        Policy policy = read("{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':['iam:*User*','iam:CreateAccessKey'],"
+                + "'Resource':'arn:aws:iam::111122223333:user/*'}]}", PolicyKind.IDENTITY);
+        assertEquals(List.of("iam:*User*", "iam:CreateAccessKey"), policy.statements().get(0).actions().values());
+    }
+
+    @Test
     void fromTree_identityPolicy_mayAllowAssumeRole() {
         Policy policy = read("{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':['sts:AssumeRole','kms:Encrypt'],"
                 + "'Resource':'arn:aws:iam::111122223333:role/ops'}]}", PolicyKind.IDENTITY);
@@ -145,8 +152,9 @@ class PolicyDocumentsTest {
             actionAndNotAction           | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'kms:*','NotAction':'kms:Sign'}]} | KEY | Statement[0]: has both Action and NotAction; use exactly one
             emptyActionList              | {'Statement':[{'Effect':'Allow','Principal':'*','Action':[]}]}    | KEY      | Statement[0].Action: must not be an empty list
             nonKmsAction                 | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'s3:GetObject'}]} | KEY | Statement[0].Action: 's3:GetObject' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *
-            nonKmsNotActionInIdentity    | {'Statement':[{'Effect':'Allow','NotAction':'iam:*','Resource':'*'}]} | IDENTITY | Statement[0].NotAction: 'iam:*' is not a KMS action (kms:NAME, wildcards * and ? allowed) or * or sts:AssumeRole
-            otherStsActionInIdentity     | {'Statement':[{'Effect':'Allow','Action':'sts:GetCallerIdentity','Resource':'*'}]} | IDENTITY | Statement[0].Action: 'sts:GetCallerIdentity' is not a KMS action (kms:NAME, wildcards * and ? allowed) or * or sts:AssumeRole
+            nonKmsNotActionInIdentity    | {'Statement':[{'Effect':'Allow','NotAction':'s3:*','Resource':'*'}]} | IDENTITY | Statement[0].NotAction: 's3:*' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *, an IAM action (iam:NAME) or sts:AssumeRole
+            otherStsActionInIdentity     | {'Statement':[{'Effect':'Allow','Action':'sts:GetCallerIdentity','Resource':'*'}]} | IDENTITY | Statement[0].Action: 'sts:GetCallerIdentity' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *, an IAM action (iam:NAME) or sts:AssumeRole
+            iamActionInKeyPolicy         | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'iam:CreateUser'}]} | KEY | Statement[0].Action: 'iam:CreateUser' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *
             assumeRoleInKeyPolicy        | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'sts:AssumeRole'}]} | KEY | Statement[0].Action: 'sts:AssumeRole' is not a KMS action (kms:NAME, wildcards * and ? allowed) or *
             kmsActionInTrustPolicy       | {'Statement':[{'Effect':'Allow','Principal':'*','Action':'kms:Encrypt'}]} | TRUST | Statement[0].Action: 'kms:Encrypt' is not allowed in a trust policy; use sts:AssumeRole
             identityWithoutResource      | {'Statement':[{'Effect':'Allow','Action':'kms:*'}]}               | IDENTITY | Statement[0]: needs a Resource or NotResource

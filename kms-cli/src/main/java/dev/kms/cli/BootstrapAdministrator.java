@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * The administrator {@code kms server} makes sure exists, so that a client can call the server at all: the IAM
- * user {@value #USER} of the deployment account, with an identity policy allowing {@code kms:*} and an access
+ * user {@value #USER} of the deployment account, with an identity policy allowing {@code kms:*} and {@code iam:*}
+ * (so that the operator of a running server can create the other users, roles and keys) and an access
  * key written once to KMS_HOME/{@value #FILE_NAME} as the {@code [kms-admin]} profile of an AWS credentials
  * file, owner-only. The secret is in that file and nowhere else; it is never printed.
  */
@@ -33,7 +34,7 @@ final class BootstrapAdministrator {
     static final String POLICY_NAME = "kms-admin";
     static final String POLICY = """
             {"Version": "2012-10-17", "Statement": [{"Sid": "KmsAdministrator", "Effect": "Allow", \
-            "Action": "kms:*", "Resource": "*"}]}""";
+            "Action": ["kms:*", "iam:*"], "Resource": "*"}]}""";
 
     private BootstrapAdministrator() {
     }

@@ -6,23 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.identity.AccessKey;
 import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.CreatedAccessKey;
-import dev.kms.core.identity.CredentialOwner;
 import dev.kms.core.identity.IamService;
-import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.RequestContext;
-import dev.kms.core.identity.Role;
 import dev.kms.core.identity.ServicePrincipal;
-import dev.kms.core.identity.User;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.List;
-
 /**
- * {@code kms iam}: users, access keys, roles and their inline policies, with the subcommands, flags and
- * output of {@code aws iam}, and the integrated services' principals and keys. Every one is the account root's
- * (service principals the deployment account root's).
+ * {@code kms iam}: users, access keys, roles and their inline policies, with the subcommands, flags and output of
+ * {@code aws iam}: actions of the IAM Query API ({@link IdentityApiCommand}), on KMS_HOME or a server. The account
+ * root may run all of them, and users and role sessions what their identity policies allow (iam:ACTION). The
+ * integrated services' principals and keys (--service-name) are not AWS APIs and stay on KMS_HOME, the deployment
+ * account root's.
  */
 @Command(name = "iam", mixinStandardHelpOptions = true,
         description = "Users, access keys, roles and identity policies, as `aws iam`.",
@@ -48,84 +44,29 @@ final class IamCommands {
         return session.identity().iam();
     }
 
-    static ObjectNode user(User user) {
-        ObjectNode node = IdentityCommand.object();
-        node.put("Path", "/");
-        node.put("UserName", user.userName());
-        node.put("UserId", user.userId());
-        node.put("Arn", user.arn());
-        node.put("CreateDate", IdentityCommand.date(user.created()));
-        return node;
-    }
-
-    static ObjectNode role(Role role) {
-        ObjectNode node = IdentityCommand.object();
-        node.put("Path", "/");
-        node.put("RoleName", role.roleName());
-        node.put("RoleId", role.roleId());
-        node.put("Arn", role.arn());
-        node.put("CreateDate", IdentityCommand.date(role.created()));
-        node.set("AssumeRolePolicyDocument", IdentityCommand.document(role.trustPolicy()));
-        node.put("MaxSessionDuration", role.maxSessionDurationSeconds());
-        return node;
-    }
-
-    private static ObjectNode policyNames(List<String> names) {
-        ObjectNode out = IdentityCommand.object();
-        names.forEach(out.putArray("PolicyNames")::add);
-        return out;
-    }
-
     // ---- users
 
     @Command(name = "create-user", mixinStandardHelpOptions = true, description = "Creates a user.")
-    static final class CreateUser extends IdentityCommand {
+    static final class CreateUser extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            out.set("User", user(iam(session).createUser(caller, userName)));
-            return out;
-        }
     }
 
     @Command(name = "get-user", mixinStandardHelpOptions = true, description = "Shows a user.")
-    static final class GetUser extends IdentityCommand {
+    static final class GetUser extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            out.set("User", user(iam(session).getUser(caller, userName)));
-            return out;
-        }
     }
 
     @Command(name = "list-users", mixinStandardHelpOptions = true, description = "Lists the account's users.")
-    static final class ListUsers extends IdentityCommand {
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            ArrayNode users = out.putArray("Users");
-            iam(session).listUsers(caller).forEach(u -> users.add(user(u)));
-            return out;
-        }
+    static final class ListUsers extends IdentityApiCommand {
     }
 
     @Command(name = "delete-user", mixinStandardHelpOptions = true,
             description = "Deletes a user that has no access keys and no policies.")
-    static final class DeleteUser extends IdentityCommand {
+    static final class DeleteUser extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).deleteUser(caller, userName);
-            return object();
-        }
     }
 
     // ---- access keys
@@ -134,99 +75,92 @@ final class IamCommands {
     static final class KeyOwner {
         @Option(names = "--user-name", required = true)
         String userName;
-        @Option(names = "--service-name", required = true, description = "An integrated service's principal")
+        @Option(names = "--service-name", required = true,
+                description = "An integrated service's principal (on KMS_HOME only)")
         String serviceName;
     }
 
     @Command(name = "create-access-key", mixinStandardHelpOptions = true,
             description = "Creates an access key of a user or a service; its secret is shown this once and never again.")
-    static final class CreateAccessKey extends IdentityCommand {
+    static final class CreateAccessKey extends IdentityApiCommand {
         @ArgGroup(multiplicity = "1")
         KeyOwner owner;
 
         @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            try (CreatedAccessKey created = owner.serviceName != null
-                    ? iam(session).createServiceAccessKey(caller, owner.serviceName)
-                    : iam(session).createAccessKey(caller, owner.userName)) {
-                AccessKey key = created.accessKey();
-                ObjectNode out = object();
-                ObjectNode node = out.putObject("AccessKey");
-                putOwner(node, key);
-                node.put("AccessKeyId", key.accessKeyId());
-                node.put("Status", key.status().name());
-                node.put("SecretAccessKey", new String(created.secretAccessKey().chars()));
-                node.put("CreateDate", date(key.created()));
-                return out;
+        public Integer call() {
+            if (owner.serviceName == null) {
+                return super.call();
             }
-        }
-    }
-
-    private static void putOwner(ObjectNode node, AccessKey key) {
-        if (key.owner() instanceof CredentialOwner.ServiceOwner service) {
-            node.put("ServiceName", service.serviceName());
-        } else {
-            node.put("UserName", ((CredentialOwner.UserOwner) key.owner()).userName());
+            return IdentityCommand.callLocal(spec, (session, caller) -> {
+                try (CreatedAccessKey created = iam(session).createServiceAccessKey(caller, owner.serviceName)) {
+                    AccessKey key = created.accessKey();
+                    ObjectNode out = IdentityCommand.object();
+                    out.putObject("AccessKey")
+                            .put("ServiceName", owner.serviceName)
+                            .put("AccessKeyId", key.accessKeyId())
+                            .put("Status", key.status().name())
+                            .put("SecretAccessKey", new String(created.secretAccessKey().chars()))
+                            .put("CreateDate", IdentityCommand.date(key.created()));
+                    return out;
+                }
+            });
         }
     }
 
     @Command(name = "list-access-keys", mixinStandardHelpOptions = true,
             description = "Lists a user's or a service's access keys.")
-    static final class ListAccessKeys extends IdentityCommand {
+    static final class ListAccessKeys extends IdentityApiCommand {
         @ArgGroup(multiplicity = "1")
         KeyOwner owner;
 
         @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            ArrayNode keys = out.putArray("AccessKeyMetadata");
-            List<AccessKey> listed = owner.serviceName != null
-                    ? iam(session).listServiceAccessKeys(caller, owner.serviceName)
-                    : iam(session).listAccessKeys(caller, owner.userName);
-            for (AccessKey key : listed) {
-                ObjectNode node = keys.addObject();
-                putOwner(node, key);
-                node.put("AccessKeyId", key.accessKeyId())
-                        .put("Status", key.status().name())
-                        .put("CreateDate", date(key.created()));
+        public Integer call() {
+            if (owner.serviceName == null) {
+                return super.call();
             }
-            return out;
+            return IdentityCommand.callLocal(spec, (session, caller) -> {
+                ObjectNode out = IdentityCommand.object();
+                ArrayNode keys = out.putArray("AccessKeyMetadata");
+                for (AccessKey key : iam(session).listServiceAccessKeys(caller, owner.serviceName)) {
+                    keys.addObject()
+                            .put("ServiceName", owner.serviceName)
+                            .put("AccessKeyId", key.accessKeyId())
+                            .put("Status", key.status().name())
+                            .put("CreateDate", IdentityCommand.date(key.created()));
+                }
+                return out;
+            });
         }
     }
 
     @Command(name = "update-access-key", mixinStandardHelpOptions = true,
             description = "Activates or deactivates an access key.")
-    static final class UpdateAccessKey extends IdentityCommand {
+    static final class UpdateAccessKey extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
         @Option(names = "--access-key-id", required = true)
         String accessKeyId;
         @Option(names = "--status", required = true, description = "${COMPLETION-CANDIDATES}")
         AccessKeyStatus status;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).updateAccessKey(caller, userName, accessKeyId, status);
-            return object();
-        }
     }
 
     @Command(name = "delete-access-key", mixinStandardHelpOptions = true,
             description = "Deletes an access key of a user or a service.")
-    static final class DeleteAccessKey extends IdentityCommand {
+    static final class DeleteAccessKey extends IdentityApiCommand {
         @ArgGroup(multiplicity = "1")
         KeyOwner owner;
         @Option(names = "--access-key-id", required = true)
         String accessKeyId;
 
         @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            if (owner.serviceName != null) {
-                iam(session).deleteServiceAccessKey(caller, owner.serviceName, accessKeyId);
-            } else {
-                iam(session).deleteAccessKey(caller, owner.userName, accessKeyId);
+        public Integer call() {
+            if (owner.serviceName == null) {
+                return super.call();
             }
-            return object();
+            return IdentityCommand.callLocal(spec, (session, caller) -> {
+                iam(session).deleteServiceAccessKey(caller, owner.serviceName, accessKeyId);
+                return IdentityCommand.object();
+            });
         }
     }
 
@@ -284,7 +218,7 @@ final class IamCommands {
 
     @Command(name = "put-user-policy", mixinStandardHelpOptions = true,
             description = "Adds or replaces an inline identity policy of a user.")
-    static final class PutUserPolicy extends IdentityCommand {
+    static final class PutUserPolicy extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
         @Option(names = "--policy-name", required = true)
@@ -292,63 +226,36 @@ final class IamCommands {
         @Option(names = "--policy-document", required = true, converter = Params.Text.class,
                 description = "The policy: JSON or file://PATH")
         String policyDocument;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).putUserPolicy(caller, userName, policyName, policyDocument);
-            return object();
-        }
     }
 
     @Command(name = "get-user-policy", mixinStandardHelpOptions = true, description = "Shows an inline policy of a user.")
-    static final class GetUserPolicy extends IdentityCommand {
+    static final class GetUserPolicy extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
         @Option(names = "--policy-name", required = true)
         String policyName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            InlinePolicy policy = iam(session).getUserPolicy(caller, userName, policyName);
-            ObjectNode out = object();
-            out.put("UserName", userName);
-            out.put("PolicyName", policy.policyName());
-            out.set("PolicyDocument", document(policy.document()));
-            return out;
-        }
     }
 
     @Command(name = "list-user-policies", mixinStandardHelpOptions = true,
             description = "Lists the names of a user's inline policies.")
-    static final class ListUserPolicies extends IdentityCommand {
+    static final class ListUserPolicies extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            return policyNames(iam(session).listUserPolicies(caller, userName));
-        }
     }
 
     @Command(name = "delete-user-policy", mixinStandardHelpOptions = true, description = "Deletes an inline policy of a user.")
-    static final class DeleteUserPolicy extends IdentityCommand {
+    static final class DeleteUserPolicy extends IdentityApiCommand {
         @Option(names = "--user-name", required = true)
         String userName;
         @Option(names = "--policy-name", required = true)
         String policyName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).deleteUserPolicy(caller, userName, policyName);
-            return object();
-        }
     }
 
     // ---- roles
 
     @Command(name = "create-role", mixinStandardHelpOptions = true,
             description = "Creates a role that the principals its trust policy names may assume.")
-    static final class CreateRole extends IdentityCommand {
+    static final class CreateRole extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
         @Option(names = "--assume-role-policy-document", required = true, converter = Params.Text.class,
@@ -356,56 +263,29 @@ final class IamCommands {
         String trustPolicy;
         @Option(names = "--max-session-duration", description = "Seconds, 3600 (default) to 43200")
         Integer maxSessionDuration;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            out.set("Role", role(iam(session).createRole(caller, roleName, trustPolicy, maxSessionDuration)));
-            return out;
-        }
     }
 
     @Command(name = "get-role", mixinStandardHelpOptions = true, description = "Shows a role.")
-    static final class GetRole extends IdentityCommand {
+    static final class GetRole extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            out.set("Role", role(iam(session).getRole(caller, roleName)));
-            return out;
-        }
     }
 
     @Command(name = "list-roles", mixinStandardHelpOptions = true, description = "Lists the account's roles.")
-    static final class ListRoles extends IdentityCommand {
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            ObjectNode out = object();
-            ArrayNode roles = out.putArray("Roles");
-            iam(session).listRoles(caller).forEach(r -> roles.add(role(r)));
-            return out;
-        }
+    static final class ListRoles extends IdentityApiCommand {
     }
 
     @Command(name = "delete-role", mixinStandardHelpOptions = true, description = "Deletes a role that has no policies.")
-    static final class DeleteRole extends IdentityCommand {
+    static final class DeleteRole extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).deleteRole(caller, roleName);
-            return object();
-        }
     }
 
     // ---- role policies
 
     @Command(name = "put-role-policy", mixinStandardHelpOptions = true,
             description = "Adds or replaces an inline identity policy of a role.")
-    static final class PutRolePolicy extends IdentityCommand {
+    static final class PutRolePolicy extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
         @Option(names = "--policy-name", required = true)
@@ -413,55 +293,28 @@ final class IamCommands {
         @Option(names = "--policy-document", required = true, converter = Params.Text.class,
                 description = "The policy: JSON or file://PATH")
         String policyDocument;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).putRolePolicy(caller, roleName, policyName, policyDocument);
-            return object();
-        }
     }
 
     @Command(name = "get-role-policy", mixinStandardHelpOptions = true, description = "Shows an inline policy of a role.")
-    static final class GetRolePolicy extends IdentityCommand {
+    static final class GetRolePolicy extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
         @Option(names = "--policy-name", required = true)
         String policyName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            InlinePolicy policy = iam(session).getRolePolicy(caller, roleName, policyName);
-            ObjectNode out = object();
-            out.put("RoleName", roleName);
-            out.put("PolicyName", policy.policyName());
-            out.set("PolicyDocument", document(policy.document()));
-            return out;
-        }
     }
 
     @Command(name = "list-role-policies", mixinStandardHelpOptions = true,
             description = "Lists the names of a role's inline policies.")
-    static final class ListRolePolicies extends IdentityCommand {
+    static final class ListRolePolicies extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            return policyNames(iam(session).listRolePolicies(caller, roleName));
-        }
     }
 
     @Command(name = "delete-role-policy", mixinStandardHelpOptions = true, description = "Deletes an inline policy of a role.")
-    static final class DeleteRolePolicy extends IdentityCommand {
+    static final class DeleteRolePolicy extends IdentityApiCommand {
         @Option(names = "--role-name", required = true)
         String roleName;
         @Option(names = "--policy-name", required = true)
         String policyName;
-
-        @Override
-        JsonNode run(KmsSession session, RequestContext caller) {
-            iam(session).deleteRolePolicy(caller, roleName, policyName);
-            return object();
-        }
     }
 }

@@ -15,10 +15,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 
 /**
- * A command of the iam, sts and account groups: it calls the identity use cases directly, as the caller the
- * session authenticated (these are not operations of the KMS wire API), and prints what aws prints. Each call
+ * A command of the iam and account groups that is not an action of the IAM or STS Query API (accounts, integrated
+ * services, simulations; those are {@link IdentityApiCommand}s): it calls the identity use cases on KMS_HOME
+ * directly, as the caller the session authenticated, and prints what aws prints. Each call
  * is audited as one event ({@link KmsSession#callIdentity}): eventSource {@code iam.amazonaws.com} or
  * {@code sts.amazonaws.com} after the command group, eventName the command's name as CloudTrail spells it
  * ({@code create-access-key}: CreateAccessKey), requestParameters the command's options
@@ -35,13 +37,27 @@ abstract class IdentityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return callLocal(spec, eventSource(), eventName(), this::run);
+    }
+
+    /** {@link #callLocal(CommandSpec, String, String, BiFunction)} as the command group's event of the command. */
+    static int callLocal(CommandSpec spec, BiFunction<KmsSession, RequestContext, JsonNode> run) {
+        return callLocal(spec, spec.parent().name() + ".amazonaws.com", pascalCase(spec.name()), run);
+    }
+
+    /**
+     * Runs {@code run} on KMS_HOME's service as the session's caller, audited as event {@code eventName} of
+     * {@code eventSource}, and prints the response: the identity commands that are not actions of the IAM or STS
+     * Query API (accounts, integrated services, simulations).
+     */
+    static int callLocal(CommandSpec spec, String eventSource, String eventName,
+                         BiFunction<KmsSession, RequestContext, JsonNode> run) {
         KmsCli cli = (KmsCli) spec.root().userObject();
-        String eventName = eventName();
         boolean readOnly = eventName.startsWith("Get") || eventName.startsWith("List") || eventName.startsWith("Simulate");
-        Map<String, Object> parameters = requestParameters();
-        return cli.print(cli.withSession(KmsSession.Refusal.ofIdentityCall(eventSource(), eventName, readOnly, parameters),
-                session -> session.callIdentity(eventSource(), eventName, readOnly, parameters,
-                        () -> run(session, session.operator()))));
+        Map<String, Object> parameters = requestParameters(spec);
+        return cli.print(cli.withSession(KmsSession.Refusal.ofIdentityCall(eventSource, eventName, readOnly, parameters),
+                session -> session.callIdentity(eventSource, eventName, readOnly, parameters,
+                        () -> run.apply(session, session.operator()))));
     }
 
     /** The service CloudTrail would name: the command group's ({@code iam}: iam.amazonaws.com). */
@@ -55,7 +71,7 @@ abstract class IdentityCommand implements Callable<Integer> {
     }
 
     /** The options given (not inherited ones such as --profile), named as on the wire: --user-name is UserName. */
-    private Map<String, Object> requestParameters() {
+    static Map<String, Object> requestParameters(CommandSpec spec) {
         Map<String, Object> members = new LinkedHashMap<>();
         for (OptionSpec option : spec.options()) {
             Object value = option.getValue();
@@ -68,7 +84,7 @@ abstract class IdentityCommand implements Callable<Integer> {
         return members;
     }
 
-    private static String pascalCase(String dashed) {
+    static String pascalCase(String dashed) {
         StringBuilder name = new StringBuilder();
         for (String word : dashed.split("-")) {
             if (!word.isEmpty()) {

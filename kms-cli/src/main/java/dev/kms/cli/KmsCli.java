@@ -3,6 +3,7 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.IdentityApi;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPathException;
 import io.burt.jmespath.jackson.JacksonRuntime;
@@ -23,6 +24,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -82,8 +84,8 @@ public final class KmsCli {
     private boolean debug;
 
     @Option(names = "--endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "Send the key commands to a kms server (e.g. http://127.0.0.1:4599) instead of KMS_HOME, "
-                    + "signed (SigV4) with the --profile or AWS_* credentials")
+            description = "Send the key, iam and sts commands to a kms server (e.g. http://127.0.0.1:4599) instead of "
+                    + "KMS_HOME, signed (SigV4) with the --profile or AWS_* credentials")
     private URI endpointUrl;
 
     @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
@@ -189,6 +191,27 @@ public final class KmsCli {
         if (endpointUrl == null) {
             return withSession(KmsSession.Refusal.ofKmsCall(operation, request), work::apply);
         }
+        return withRemote((credentials, userAgent) -> work.apply(new HttpKmsClient(endpointUrl, remoteRegion(),
+                credentials, userAgent, Clock.systemUTC())));
+    }
+
+    /**
+     * Runs one action of the IAM or STS Query API ({@code service} iam or sts): on a server in the Query protocol
+     * when --endpoint-url is given, else on KMS_HOME's service as {@link #withSession} does, audited as the
+     * action's event either way.
+     */
+    JsonNode callIdentity(String service, String action, Map<String, String> parameters) {
+        if (endpointUrl == null) {
+            KmsSession.Refusal refusal = KmsSession.Refusal.ofIdentityCall(service + ".amazonaws.com", action,
+                    IdentityApi.readOnly(action), Map.copyOf(parameters));
+            return withSession(refusal, session -> session.callIdentity(session.operator(), service, action, parameters));
+        }
+        return withRemote((credentials, userAgent) -> new HttpQueryClient(endpointUrl, remoteRegion(), credentials,
+                userAgent, Clock.systemUTC()).call(service, action, parameters));
+    }
+
+    /** Runs {@code work} with the caller's credentials for a server, refusing what only works on KMS_HOME. */
+    private <T> T withRemote(BiFunction<Credentials, String, T> work) {
         if (serviceProfile != null || env.get(Credentials.SERVICE_ACCESS_KEY_ID) != null) {
             throw new CliException("Calling through an integrated service (--service-profile, KMS_SERVICE_*) works "
                     + "on KMS_HOME only, not with --endpoint-url");
@@ -198,8 +221,7 @@ public final class KmsCli {
                 throw new CliException("Unable to locate credentials. Give --profile, or set AWS_ACCESS_KEY_ID and "
                         + "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE).");
             }
-            return work.apply(new HttpKmsClient(endpointUrl, remoteRegion(), credentials,
-                    "kms-cli/" + Version.number().replace(' ', '-'), Clock.systemUTC()));
+            return work.apply(credentials, "kms-cli/" + Version.number().replace(' ', '-'));
         }
     }
 
@@ -213,7 +235,7 @@ public final class KmsCli {
         throw new CliException("You must specify a region: --region, or AWS_REGION.");
     }
 
-    /** Refuses --endpoint-url for a command that only works on KMS_HOME (iam, sts, audit, hsm, server, ...). */
+    /** Refuses --endpoint-url for a command that only works on KMS_HOME (account, audit, hsm, server, ...). */
     void requireLocal() {
         if (endpointUrl != null) {
             CommandLine.ParseResult command = spec.commandLine().getParseResult();
@@ -221,7 +243,8 @@ public final class KmsCli {
                 command = command.subcommand();
             }
             throw new CliException(command.commandSpec().qualifiedName() + " works on KMS_HOME only; --endpoint-url "
-                    + "applies to the key commands (create-key, encrypt, list-keys, ...)");
+                    + "applies to the key commands (create-key, encrypt, list-keys, ...) and to the iam and sts "
+                    + "commands of the AWS APIs");
         }
     }
 

@@ -3,6 +3,8 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.AuditedCalls;
+import dev.kms.api.AuditedIdentityApi;
+import dev.kms.api.IdentityApi;
 import dev.kms.api.AuditedKmsApi;
 import dev.kms.api.JsonPolicyParser;
 import dev.kms.api.KmsJsonApi;
@@ -77,6 +79,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
     private final AuditedCalls audit;
     private RequestContext operator;
     private IdentityServices identity;
+    private AuditedIdentityApi identityApi;
 
     private KmsSession(Pkcs11Hsm hsm, SqliteMetadataStore store, SqliteIdentityStore identities, Kms kms,
                        TrailSealer sealer, Path auditDirectory, FileAuditTrail trail, AuditTrailLock trailLock,
@@ -177,6 +180,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
         if (!writeTrail) {
             return session;
         }
+        session.identityApi = new AuditedIdentityApi(new IdentityApi(identity.iam(), identity.sts()), session.audit);
         try {
             MaintenanceReport report = session.runMaintenance();
             if (!report.rotated().isEmpty() || !report.deleted().isEmpty()) {
@@ -228,6 +232,15 @@ final class KmsSession implements KmsClient, AutoCloseable {
                 .requestParameters(AuditParameters.of(requestParameters));
         return audit.call(event, work,
                 (e, response) -> e.responseElements(readOnly ? null : AuditedCalls.parameters(response)), e -> { });
+    }
+
+    /**
+     * Runs one IAM or STS action of the Query API ({@link IdentityApi}) as {@code ctx}'s caller: the local
+     * commands' caller or a server's; audited as {@code service}.amazonaws.com's event.
+     */
+    ObjectNode callIdentity(RequestContext ctx, String service, String action, Map<String, String> parameters) {
+        requireTrail();
+        return identityApi.call(ctx, service, action, parameters);
     }
 
     /**

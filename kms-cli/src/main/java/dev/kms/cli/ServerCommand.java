@@ -5,6 +5,7 @@ import dev.kms.core.service.MaintenanceScheduler;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
+import dev.kms.server.QueryApiEndpoint;
 import dev.kms.server.RequestRateLimiter;
 import dev.kms.server.SigV4Verifier;
 import dev.kms.server.TlsCredentials;
@@ -36,13 +37,14 @@ import java.util.regex.Pattern;
 
 /**
  * {@code kms server}: the service of KMS_HOME (the same token, stores, identities and audit trail a command
- * opens) served over HTTP with SigV4 until SIGTERM or Ctrl-C, with the due rotations and deletions run on a
- * schedule. Its logs are JSON lines on stdout ({@link ServerLogging}), one per answered API request among them;
- * the banner (endpoint, region, the bootstrap administrator's credentials file and an aws CLI example) is for
- * people and goes to stderr.
+ * opens) served over HTTP with SigV4 until SIGTERM or Ctrl-C (the KMS API, and IAM and STS in the Query protocol),
+ * with the due rotations and deletions run on a schedule. Its logs are JSON lines on stdout ({@link ServerLogging}),
+ * one per answered API request among them; the banner (endpoint, region, the bootstrap administrator's credentials
+ * file and an aws CLI example) is for people and goes to stderr.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Serves the AWS KMS API (JSON 1.1 over HTTP, SigV4) of KMS_HOME until SIGTERM or Ctrl-C.")
+        description = "Serves the AWS KMS API (JSON 1.1 over HTTP, SigV4), and IAM and STS (Query API), of KMS_HOME "
+                + "until SIGTERM or Ctrl-C.")
 final class ServerCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 4599;
     /** Where the PKCS#12 password may come from besides --tls-pkcs12-password-file; never an argument. */
@@ -130,9 +132,11 @@ final class ServerCommand implements Callable<Integer> {
                     .withTls(tls)
                     .withMetricsAccess(metricsFromAnyAddress ? KmsHttpServer.MetricsAccess.ANY
                             : KmsHttpServer.MetricsAccess.LOOPBACK);
+            AuthenticatorCredentials credentials = new AuthenticatorCredentials(session.identity().authenticator());
+            QueryApiEndpoint identityApi = new QueryApiEndpoint(session::callIdentity, deployment.region(), clock,
+                    credentials, limiter);
             ApiEndpoint endpoint = new ApiEndpoint(session::call, new SigV4Verifier(deployment.region(), clock,
-                    new AuthenticatorCredentials(session.identity().authenticator())), session::ready,
-                    options.maxBodyBytes(), limiter);
+                    credentials), session::ready, options.maxBodyBytes(), limiter, identityApi);
             // Closed in reverse: the HTTP server first (stop accepting, finish in-flight), then the scheduler,
             // then the session (trail, stores, token).
             try (MaintenanceScheduler scheduler = new MaintenanceScheduler(session::runMaintenance,

@@ -43,23 +43,27 @@ public final class ApiEndpoint {
     private final BooleanSupplier readiness;
     private final int maxBodyBytes;
     private final RequestRateLimiter rateLimiter;
+    private final QueryApiEndpoint queryApi;
 
     /**
-     * The answer to one request: status, body (JSON), for errors the AWS error name, and the caller once its
-     * signature was verified (null before; for the access log).
+     * The answer to one request: status, body (JSON unless {@code contentType} says otherwise), for errors the AWS
+     * error name, and the caller once its signature was verified (null before; for the access log).
      */
-    public record Answer(int status, String requestId, String errorType, byte[] body, Principal principal) {
+    public record Answer(int status, String requestId, String errorType, byte[] body, Principal principal,
+                         String contentType) {
         public Answer {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(contentType, "contentType");
         }
 
+        /** An answer in AWS JSON 1.1. */
         public Answer(int status, String requestId, String errorType, byte[] body) {
-            this(status, requestId, errorType, body, null);
+            this(status, requestId, errorType, body, null, CONTENT_TYPE);
         }
 
         Answer by(Principal caller) {
-            return new Answer(status, requestId, errorType, body, caller);
+            return new Answer(status, requestId, errorType, body, caller, contentType);
         }
     }
 
@@ -83,6 +87,13 @@ public final class ApiEndpoint {
 
     public ApiEndpoint(KmsOperations operations, SigV4Verifier verifier, BooleanSupplier readiness, int maxBodyBytes,
                        RequestRateLimiter rateLimiter) {
+        this(operations, verifier, readiness, maxBodyBytes, rateLimiter, null);
+    }
+
+    /** Also serving IAM and STS in the Query protocol through {@code queryApi} (null: KMS only). */
+    public ApiEndpoint(KmsOperations operations, SigV4Verifier verifier, BooleanSupplier readiness, int maxBodyBytes,
+                       RequestRateLimiter rateLimiter, QueryApiEndpoint queryApi) {
+        this.queryApi = queryApi;
         this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -125,6 +136,10 @@ public final class ApiEndpoint {
         }
         if (call.body().length > maxBodyBytes) {
             return tooLarge(requestId);
+        }
+        if (queryApi != null && QueryApiEndpoint.isQueryRequest(call.headers())) {
+            // IAM and STS (form-encoded, Action=...); KMS requests carry X-Amz-Target and JSON instead.
+            return queryApi.handle(call, requestId);
         }
         try {
             Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),

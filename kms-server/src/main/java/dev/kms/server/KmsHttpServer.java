@@ -317,7 +317,7 @@ public final class KmsHttpServer implements AutoCloseable {
 
         static void write(HttpDateHeader date, Response response, Callback callback, ApiEndpoint.Answer answer,
                           boolean close) {
-            write(date, response, callback, answer.status(), ApiEndpoint.CONTENT_TYPE, answer.requestId(),
+            write(date, response, callback, answer.status(), answer.contentType(), answer.requestId(),
                     answer.errorType(), answer.body(), close);
         }
 

@@ -26,7 +26,8 @@ public final class SigV4Signer {
         this(region, "kms");
     }
 
-    SigV4Signer(String region, String service) {
+    /** A signer for {@code service} (kms, iam, sts) in {@code region}. */
+    public SigV4Signer(String region, String service) {
         this.region = Objects.requireNonNull(region, "region");
         this.service = Objects.requireNonNull(service, "service");
     }

@@ -1,0 +1,184 @@
+package dev.kms.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * AWS's Query protocol for IAM (Version 2010-05-08) and STS (2011-06-15) on {@code POST /}: a form-encoded body
+ * with {@code Action}, {@code Version} and the action's parameters, signed with SigV4 for service {@code iam} or
+ * {@code sts}, answered in XML ({@link QueryXml}) with the Query APIs' error codes ({@link QueryErrors}).
+ * {@link ApiEndpoint} hands it the requests whose Content-Type is form-encoded; the service is the one the
+ * signature's credential scope names, as AWS routes by endpoint.
+ *
+ * <p>The region of the scope may be this server's or {@code us-east-1}: IAM is global and AWS SDKs sign it for
+ * us-east-1 unless an endpoint override makes them sign for the configured region, and STS is signed for either
+ * depending on the client; both are one service per deployment here.
+ */
+public final class QueryApiEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryApiEndpoint.class);
+    public static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+    /** The API version each service speaks, as the {@code Version} parameter must name it. */
+    public static final Map<String, String> VERSIONS = Map.of("iam", "2010-05-08", "sts", "2011-06-15");
+    private static final String GLOBAL_REGION = "us-east-1";
+
+    private final IdentityOperations operations;
+    private final String region;
+    private final Map<String, SigV4Verifier> verifiers = new LinkedHashMap<>();
+    private final RequestRateLimiter rateLimiter;
+
+    /** The IAM and STS actions the server exposes: {@code AuditedIdentityApi::call} or the same signature. */
+    @FunctionalInterface
+    public interface IdentityOperations {
+        ObjectNode call(RequestContext ctx, String service, String action, Map<String, String> parameters);
+    }
+
+    /**
+     * Verifies signatures for {@code iam} and {@code sts} in {@code region} (and us-east-1) with
+     * {@code credentials}; counts requests in {@code rateLimiter}, the one the KMS API counts in.
+     */
+    public QueryApiEndpoint(IdentityOperations operations, String region, Clock clock, CredentialLookup credentials,
+                            RequestRateLimiter rateLimiter) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.region = Objects.requireNonNull(region, "region");
+        this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+        for (String service : VERSIONS.keySet()) {
+            for (String signingRegion : new LinkedHashSet<>(List.of(region, GLOBAL_REGION))) {
+                verifiers.put(signingRegion + "/" + service,
+                        new SigV4Verifier(signingRegion, service, clock, credentials, 4096));
+            }
+        }
+    }
+
+    /** True for a request in the Query protocol's form: a form-encoded body. */
+    public static boolean isQueryRequest(Map<String, List<String>> headers) {
+        List<String> contentType = headers.get("Content-Type");
+        return contentType != null && !contentType.isEmpty()
+                && contentType.get(0).regionMatches(true, 0, FORM_CONTENT_TYPE, 0, FORM_CONTENT_TYPE.length());
+    }
+
+    /** Answers one {@code POST /} in the Query protocol. */
+    public ApiEndpoint.Answer handle(ApiEndpoint.Call call, String requestId) {
+        String service = "iam";
+        try {
+            Map<String, String> parameters = form(call.body());
+            Scope scope = Scope.of(call.headers());
+            service = scope.service();
+            // An unknown scope is verified for this region's IAM, which refuses it with SigV4's own message.
+            SigV4Verifier verifier = verifiers.getOrDefault(scope.region() + "/" + scope.service(),
+                    verifiers.get(region + "/iam"));
+            Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
+                    call.rawQuery(), call.headers(), call.body()));
+            if (!VERSIONS.containsKey(service)) {
+                service = "iam";
+            }
+            if (!rateLimiter.tryAcquire(principal.accountId())) {
+                return error(service, QueryErrors.THROTTLING, "Rate exceeded", requestId).by(principal);
+            }
+            return action(service, parameters, new RequestContext(principal, null, call.sourceIp(),
+                    first(call.headers(), "User-Agent"), requestId)).by(principal);
+        } catch (AuthError e) {
+            return error(service, QueryErrors.of(e.code()), e.getMessage(), requestId);
+        } catch (MalformedForm e) {
+            return error(service, new QueryErrors.WireError("MalformedQueryString", 400, true), e.getMessage(),
+                    requestId);
+        }
+    }
+
+    private ApiEndpoint.Answer action(String service, Map<String, String> parameters, RequestContext ctx) {
+        String requestId = ctx.requestId();
+        String action = parameters.remove("Action");
+        String version = parameters.remove("Version");
+        if (action == null || action.isEmpty()) {
+            return error(service, new QueryErrors.WireError("MissingAction", 400, true),
+                    "Missing Action parameter.", requestId);
+        }
+        if (!VERSIONS.get(service).equals(version)) {
+            return error(service, QueryErrors.of(ErrorCode.UNKNOWN_OPERATION), "Could not find operation " + action
+                    + " for version " + (version == null ? "NO_VERSION_SPECIFIED" : version), requestId);
+        }
+        try {
+            ObjectNode result = operations.call(ctx, service, action, parameters);
+            if (action.startsWith("List")) {
+                result.put("IsTruncated", false); // every list is answered whole: there is never a next page
+            }
+            return new ApiEndpoint.Answer(200, requestId, null, QueryXml.result(service, action, result, requestId),
+                    null, QueryXml.CONTENT_TYPE);
+        } catch (KmsException e) {
+            QueryErrors.WireError wire = QueryErrors.of(e.code());
+            if (!wire.sender()) {
+                LOG.warn("request {} {}:{} failed: {}", requestId, service, action, e.code().awsName(), e);
+            }
+            return error(service, wire, e.getMessage(), requestId);
+        } catch (RuntimeException e) {
+            LOG.error("request {} {}:{} failed unexpectedly", requestId, service, action, e);
+            return error(service, QueryErrors.of(ErrorCode.INTERNAL), "The service failed to process the request.",
+                    requestId);
+        }
+    }
+
+    static ApiEndpoint.Answer error(String service, QueryErrors.WireError wire, String message, String requestId) {
+        return new ApiEndpoint.Answer(wire.status(), requestId, wire.code(),
+                QueryXml.error(service, wire.sender(), wire.code(), message, requestId), null, QueryXml.CONTENT_TYPE);
+    }
+
+    /** The form's parameters; a repeated name keeps its first value. */
+    static Map<String, String> form(byte[] body) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                parameters.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedForm("The request body is not valid application/x-www-form-urlencoded data.");
+            }
+        }
+        return parameters;
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The region and service a request's SigV4 credential scope names; empty when it names none. */
+    private record Scope(String region, String service) {
+        static Scope of(Map<String, List<String>> headers) {
+            String authorization = first(headers, "Authorization");
+            int credential = authorization == null ? -1 : authorization.indexOf("Credential=");
+            if (credential < 0) {
+                return new Scope("", "");
+            }
+            int end = authorization.indexOf(',', credential);
+            String[] parts = authorization.substring(credential + "Credential=".length(),
+                    end < 0 ? authorization.length() : end).strip().split("/", -1);
+            return parts.length == 5 ? new Scope(parts[2], parts[3].toLowerCase(Locale.ROOT)) : new Scope("", "");
+        }
+    }
+
+    private static final class MalformedForm extends RuntimeException {
+        MalformedForm(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -169,7 +169,7 @@ class IamCommandsTest extends CliTestBase {
         assertEquals("alice", got.get("UserName").asText());
         assertEquals("Enc", got.at("/PolicyDocument/Statement/0/Sid").asText(), "the document as JSON, not a string");
         assertEquals("[\"p\"]", kms.ok("iam", "list-user-policies", "--user-name", "alice").get("PolicyNames").toString());
-        kms.run("iam", "delete-user", "--user-name", "alice").assertServiceError("ValidationException");
+        kms.run("iam", "delete-user", "--user-name", "alice").assertServiceError("DeleteConflictException");
         kms.ok("iam", "delete-user-policy", "--user-name", "alice", "--policy-name", "p");
         kms.ok("iam", "delete-user", "--user-name", "alice");
         kms.run("iam", "get-user", "--user-name", "alice").assertServiceError("NotFoundException");

@@ -286,7 +286,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
         assertEquals(List.of("ServiceName", "AccessKeyId", "Status", "CreateDate"), IamCommandsTest.names(keys.get(0)));
         assertEquals(serviceKeyId, keys.get(0).get("AccessKeyId").asText());
 
-        kms.run("iam", "delete-service-principal", "--service-name", BACKUP).assertServiceError("ValidationException");
+        kms.run("iam", "delete-service-principal", "--service-name", BACKUP).assertServiceError("DeleteConflictException");
         kms.ok("iam", "delete-access-key", "--service-name", BACKUP, "--access-key-id", serviceKeyId);
         kms.ok("iam", "delete-service-principal", "--service-name", BACKUP);
         assertEquals(0, kms.ok("iam", "list-service-principals").get("ServicePrincipals").size());

@@ -17,6 +17,7 @@ public final class QueryErrors {
     private static final Map<ErrorCode, WireError> DOMAIN = Map.of(
             ErrorCode.NOT_FOUND, new WireError("NoSuchEntity", 404, true),
             ErrorCode.ALREADY_EXISTS, new WireError("EntityAlreadyExists", 409, true),
+            ErrorCode.DELETE_CONFLICT, new WireError("DeleteConflict", 409, true),
             ErrorCode.LIMIT_EXCEEDED, new WireError("LimitExceeded", 409, true),
             ErrorCode.MALFORMED_POLICY_DOCUMENT, new WireError("MalformedPolicyDocument", 400, true),
             ErrorCode.VALIDATION, new WireError("ValidationError", 400, true),

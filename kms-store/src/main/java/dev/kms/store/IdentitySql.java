@@ -119,7 +119,7 @@ final class IdentitySql {
         requireHolder(c, Holder.USER, accountId, userName);
         if (count(c, "SELECT COUNT(*) FROM iam_access_keys WHERE account_id = ? AND user_name_key = ?",
                 accountId, key(userName)) > 0) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
         }
         deleteHolder(c, Holder.USER, accountId, userName);
     }
@@ -203,7 +203,7 @@ final class IdentitySql {
     private static void deleteHolder(Connection c, Holder holder, String accountId, String name) throws SQLException {
         if (count(c, "SELECT COUNT(*) FROM " + holder.policyTable + " WHERE account_id = ? AND " + holder.keyColumn
                 + " = ?", accountId, key(name)) > 0) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.");
         }
         update(c, "DELETE FROM " + holder.table + " WHERE account_id = ? AND " + holder.keyColumn + " = ?",
                 accountId, key(name));
@@ -233,7 +233,7 @@ final class IdentitySql {
     static void deleteServicePrincipal(Connection c, String serviceName) throws SQLException {
         requireService(c, serviceName);
         if (count(c, "SELECT COUNT(*) FROM iam_access_keys WHERE service_name = ?", serviceName) > 0) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
         }
         update(c, "DELETE FROM iam_service_principals WHERE service_name = ?", serviceName);
     }

@@ -1,6 +1,9 @@
 package dev.kms.core.error;
 
-/** The AWS KMS exception names this service can raise; {@link #awsName()} is the wire {@code __type}. */
+/**
+ * The AWS exception names this service can raise (KMS's, and IAM's DeleteConflict); {@link #awsName()} is the
+ * wire {@code __type}.
+ */
 public enum ErrorCode {
     NOT_FOUND("NotFoundException", false),
     DISABLED("DisabledException", false),
@@ -19,6 +22,8 @@ public enum ErrorCode {
     UNKNOWN_OPERATION("UnknownOperationException", false),
     ACCESS_DENIED("AccessDeniedException", false),
     MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocumentException", false),
+    /** IAM's: a user, role or service principal that still has access keys or policies cannot be deleted. */
+    DELETE_CONFLICT("DeleteConflictException", false),
     KEY_UNAVAILABLE("KeyUnavailableException", true),
     INTERNAL("KMSInternalException", true),
     DEPENDENCY_TIMEOUT("DependencyTimeoutException", true);

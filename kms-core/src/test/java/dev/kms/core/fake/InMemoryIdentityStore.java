@@ -83,10 +83,10 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
     public synchronized void deleteUser(String accountId, String userName) {
         String id = requireUser(accountId, userName);
         if (accessKeys.values().stream().anyMatch(k -> ownedBy(k, accountId, userName))) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
         }
         if (!userPolicies.getOrDefault(id, new TreeMap<>()).isEmpty()) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.");
         }
         users.remove(id);
         userPolicies.remove(id);
@@ -117,7 +117,7 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
     public synchronized void deleteRole(String accountId, String roleName) {
         String id = requireRole(accountId, roleName);
         if (!rolePolicies.getOrDefault(id, new TreeMap<>()).isEmpty()) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.");
         }
         roles.remove(id);
         rolePolicies.remove(id);
@@ -193,7 +193,7 @@ public final class InMemoryIdentityStore implements IdentityStore, ServiceKeySto
     public synchronized void deleteServicePrincipal(String serviceName) {
         requireService(serviceName);
         if (accessKeys.values().stream().anyMatch(k -> ownedByService(k, serviceName))) {
-            throw new KmsException(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.");
+            throw new KmsException(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
         }
         services.remove(serviceName);
     }

@@ -152,10 +152,10 @@ class IamServiceTest {
             keyId = key.accessKey().accessKeyId();
         }
         iam.putUserPolicy(root, "alice", "p", ALLOW_ENCRYPT);
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.",
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.",
                 () -> iam.deleteUser(root, "alice"));
         iam.deleteAccessKey(root, "alice", keyId);
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.",
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.",
                 () -> iam.deleteUser(root, "alice"));
         iam.deleteUserPolicy(root, "alice", "p");
         iam.deleteUser(root, "alice");
@@ -327,7 +327,7 @@ class IamServiceTest {
         iam.putRolePolicy(root, "ops", "encrypt", ALLOW_ENCRYPT);
         assertEquals(List.of("encrypt"), iam.listRolePolicies(root, "ops"));
         assertEquals(ALLOW_ENCRYPT, iam.getRolePolicy(root, "ops", "encrypt").document());
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.", () -> iam.deleteRole(root, "ops"));
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.", () -> iam.deleteRole(root, "ops"));
         iam.deleteRolePolicy(root, "ops", "encrypt");
         assertError(ErrorCode.NOT_FOUND, "The role policy with name encrypt cannot be found.",
                 () -> iam.getRolePolicy(root, "ops", "encrypt"));

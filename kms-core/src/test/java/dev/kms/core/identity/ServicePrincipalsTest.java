@@ -81,7 +81,7 @@ class ServicePrincipalsTest {
 
     @Test
     void deleteServicePrincipal_needsItsKeysDeletedFirst_andThenItsKeysNoLongerAuthenticate() {
-        assertError(ErrorCode.VALIDATION, "must delete access keys first", () -> f.iam.deleteServicePrincipal(root, BACKUP));
+        assertError(ErrorCode.DELETE_CONFLICT, "must delete access keys first", () -> f.iam.deleteServicePrincipal(root, BACKUP));
         f.iam.deleteServiceAccessKey(root, BACKUP, serviceKeyId);
         f.iam.deleteServicePrincipal(root, BACKUP);
         assertTrue(f.iam.listServicePrincipals(root).isEmpty());

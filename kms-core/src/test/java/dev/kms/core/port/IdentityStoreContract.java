@@ -177,7 +177,7 @@ public abstract class IdentityStoreContract {
     void deleteUser_withAccessKeys_failsWithConflict() {
         store.insertUser(user(ACCOUNT, "alice"));
         store.insertAccessKey(userKey("AKIAAAAAAAAAAAAAAAA1", ACCOUNT, "alice", T0));
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.",
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.",
                 () -> store.deleteUser(ACCOUNT, "alice"));
         assertTrue(store.findUser(ACCOUNT, "alice").isPresent());
     }
@@ -186,7 +186,7 @@ public abstract class IdentityStoreContract {
     void deleteUser_withPolicies_failsWithConflict() {
         store.insertUser(user(ACCOUNT, "alice"));
         store.putUserPolicy(ACCOUNT, "alice", new InlinePolicy("p", "{}"));
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.",
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.",
                 () -> store.deleteUser(ACCOUNT, "alice"));
     }
 
@@ -216,7 +216,7 @@ public abstract class IdentityStoreContract {
     void deleteRole_withPolicies_failsWithConflict_andWithoutThemSucceeds() {
         store.insertRole(role(ACCOUNT, "ops"));
         store.putRolePolicy(ACCOUNT, "ops", new InlinePolicy("p", "{}"));
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete policies first.",
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.",
                 () -> store.deleteRole(ACCOUNT, "ops"));
         store.deleteRolePolicy(ACCOUNT, "ops", "p");
         store.deleteRole(ACCOUNT, "ops");
@@ -480,7 +480,7 @@ public abstract class IdentityStoreContract {
     void deleteServicePrincipal_withAccessKeys_failsWithConflict_andWithoutThemSucceeds() {
         store.insertServicePrincipal(service(BACKUP, T0));
         store.insertAccessKey(serviceKey("AKIASVC0000000000001", BACKUP, T0));
-        assertError(ErrorCode.VALIDATION, "Cannot delete entity, must delete access keys first.",
+        assertError(ErrorCode.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.",
                 () -> store.deleteServicePrincipal(BACKUP));
         store.deleteAccessKey("AKIASVC0000000000001");
         store.deleteServicePrincipal(BACKUP);

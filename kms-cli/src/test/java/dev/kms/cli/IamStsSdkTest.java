@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.iam.model.User;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.AccessDeniedException;
 import software.amazon.awssdk.services.kms.model.EncryptResponse;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
@@ -123,6 +122,12 @@ class IamStsSdkTest {
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
+    static void assertKmsAccessDenied(org.junit.jupiter.api.function.Executable call) {
+        software.amazon.awssdk.services.kms.model.KmsException e = assertThrows(
+                software.amazon.awssdk.services.kms.model.KmsException.class, call);
+        assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
+    }
+
     static String decode(String document) {
         return URLDecoder.decode(document, StandardCharsets.UTF_8);
     }
@@ -160,8 +165,7 @@ class IamStsSdkTest {
                         .plaintext(SdkBytes.fromUtf8String("for alice")));
                 assertEquals("for alice", adminKms.decrypt(r -> r.ciphertextBlob(encrypted.ciphertextBlob()))
                         .plaintext().asUtf8String());
-                assertThrows(AccessDeniedException.class,
-                        () -> aliceKms.decrypt(r -> r.ciphertextBlob(encrypted.ciphertextBlob())));
+                assertKmsAccessDenied(() -> aliceKms.decrypt(r -> r.ciphertextBlob(encrypted.ciphertextBlob())));
             }
 
             // Deactivated, the key is refused by the KMS API.
@@ -235,9 +239,12 @@ class IamStsSdkTest {
     }
 
     @Test
-    void iam_signedForUsEast1_isAcceptedAsWellAsTheServersRegion_butNotForAnotherRegion() {
-        try (IamClient global = iam(admin, Region.US_EAST_1); IamClient other = iam(admin, Region.AP_SOUTHEAST_2)) {
+    void iam_signedForUsEast1OrAwsGlobal_isAcceptedAsWellAsTheServersRegion_butNotForAnotherRegion() {
+        // With an endpoint override the SDK signs IAM for the client's region, aws-global included, literally.
+        try (IamClient global = iam(admin, Region.US_EAST_1); IamClient awsGlobal = iam(admin, Region.AWS_GLOBAL);
+             IamClient other = iam(admin, Region.AP_SOUTHEAST_2)) {
             assertTrue(global.listUsers().users().stream().anyMatch(u -> u.userName().equals("kms-admin")));
+            assertTrue(awsGlobal.listUsers().users().stream().anyMatch(u -> u.userName().equals("kms-admin")));
             IamException refused = assertThrows(IamException.class, other::listUsers);
             assertEquals("SignatureDoesNotMatch", refused.awsErrorDetails().errorCode());
             assertEquals(403, refused.statusCode());
@@ -274,7 +281,7 @@ class IamStsSdkTest {
                 assertEquals(ACCOUNT, who.account());
                 assertEquals(assumed.assumedRoleUser().assumedRoleId(), who.userId());
                 sessionKms.encrypt(r -> r.keyId(kmsKey).plaintext(SdkBytes.fromUtf8String("by the role")));
-                assertThrows(AccessDeniedException.class, () -> sessionKms.describeKey(r -> r.keyId(kmsKey)));
+                assertKmsAccessDenied(() -> sessionKms.describeKey(r -> r.keyId(kmsKey)));
             }
 
             GetCallerIdentityResponse adminIdentity = adminSts.getCallerIdentity();
@@ -282,7 +289,7 @@ class IamStsSdkTest {
             assertEquals(admin.accessKeyId().length(), 20);
 
             StsException denied = assertThrows(StsException.class, () -> adminSts.assumeRole(r -> r.roleArn(
-                    "arn:aws:iam::" + ACCOUNT + ":role/missing").roleSessionName("x")));
+                    "arn:aws:iam::" + ACCOUNT + ":role/missing").roleSessionName("job-2")));
             assertEquals("AccessDenied", denied.awsErrorDetails().errorCode());
             assertEquals(403, denied.statusCode());
 

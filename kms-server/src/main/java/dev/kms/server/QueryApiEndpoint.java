@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * AWS's Query protocol for IAM (Version 2010-05-08) and STS (2011-06-15) on {@code POST /}: a form-encoded body
@@ -25,16 +26,17 @@ import java.util.Objects;
  * {@link ApiEndpoint} hands it the requests whose Content-Type is form-encoded; the service is the one the
  * signature's credential scope names, as AWS routes by endpoint.
  *
- * <p>The region of the scope may be this server's or {@code us-east-1}: IAM is global and AWS SDKs sign it for
- * us-east-1 unless an endpoint override makes them sign for the configured region, and STS is signed for either
- * depending on the client; both are one service per deployment here.
+ * <p>The region of the scope may be this server's, {@code us-east-1} or {@code aws-global}: IAM is global and AWS
+ * SDKs sign it for us-east-1, but with an endpoint override they sign for the client's configured region (the Java
+ * SDK v2 signs {@code Region.AWS_GLOBAL} literally as aws-global); STS is signed for either depending on the
+ * client. Both are one service per deployment here. Any other region is refused as SigV4 refuses it.
  */
 public final class QueryApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApiEndpoint.class);
     public static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
     /** The API version each service speaks, as the {@code Version} parameter must name it. */
     public static final Map<String, String> VERSIONS = Map.of("iam", "2010-05-08", "sts", "2011-06-15");
-    private static final String GLOBAL_REGION = "us-east-1";
+    private static final List<String> GLOBAL_REGIONS = List.of("us-east-1", "aws-global");
 
     private final IdentityOperations operations;
     private final String region;
@@ -48,7 +50,7 @@ public final class QueryApiEndpoint {
     }
 
     /**
-     * Verifies signatures for {@code iam} and {@code sts} in {@code region} (and us-east-1) with
+     * Verifies signatures for {@code iam} and {@code sts} in {@code region} (and us-east-1, aws-global) with
      * {@code credentials}; counts requests in {@code rateLimiter}, the one the KMS API counts in.
      */
     public QueryApiEndpoint(IdentityOperations operations, String region, Clock clock, CredentialLookup credentials,
@@ -57,7 +59,9 @@ public final class QueryApiEndpoint {
         this.region = Objects.requireNonNull(region, "region");
         this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
         for (String service : VERSIONS.keySet()) {
-            for (String signingRegion : new LinkedHashSet<>(List.of(region, GLOBAL_REGION))) {
+            Set<String> regions = new LinkedHashSet<>(GLOBAL_REGIONS);
+            regions.add(region);
+            for (String signingRegion : regions) {
                 verifiers.put(signingRegion + "/" + service,
                         new SigV4Verifier(signingRegion, service, clock, credentials, 4096));
             }

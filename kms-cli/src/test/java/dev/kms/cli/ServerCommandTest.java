@@ -242,6 +242,58 @@ class ServerCommandTest extends CliTestBase {
     }
 
     @Test
+    void remote_iamAndStsCommands_printWhatTheLocalModePrints() throws Exception {
+        startServer();
+        JsonNode created = remoteOk("iam", "create-user", "--user-name", "ops");
+        assertEquals("arn:aws:iam::" + CliFixture.ACCOUNT + ":user/ops", created.get("User").get("Arn").asText());
+        JsonNode key = remoteOk("iam", "create-access-key", "--user-name", "ops");
+        assertEquals(List.of("UserName", "AccessKeyId", "Status", "SecretAccessKey", "CreateDate"),
+                fieldNames(key.get("AccessKey")));
+        Path policy = Files.writeString(home.resolve("ops-policy.json"), "{\"Version\": \"2012-10-17\", \"Statement\": "
+                + "[{\"Effect\": \"Allow\", \"Action\": \"kms:Encrypt\", \"Resource\": \"*\"}]}");
+        remoteOk("iam", "put-user-policy", "--user-name", "ops", "--policy-name", "encrypt",
+                "--policy-document", "file://" + policy);
+        String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+                + "\"arn:aws:iam::" + CliFixture.ACCOUNT + ":user/ops\"},\"Action\":\"sts:AssumeRole\"}]}";
+        remoteOk("iam", "create-role", "--role-name", "ops-role", "--assume-role-policy-document", trust,
+                "--max-session-duration", "7200");
+        List<String[]> reads = List.of(
+                new String[] {"iam", "get-user", "--user-name", "ops"},
+                new String[] {"iam", "list-users"},
+                new String[] {"iam", "list-access-keys", "--user-name", "ops"},
+                new String[] {"iam", "get-user-policy", "--user-name", "ops", "--policy-name", "encrypt"},
+                new String[] {"iam", "list-user-policies", "--user-name", "ops"},
+                new String[] {"iam", "get-role", "--role-name", "ops-role"},
+                new String[] {"iam", "list-roles"},
+                new String[] {"iam", "list-role-policies", "--role-name", "ops-role"});
+        List<CliFixture.Result> remoteReads = new ArrayList<>();
+        for (String[] read : reads) {
+            remoteReads.add(remote(read));
+        }
+        CliFixture.Result remoteMissing = remote("iam", "get-user", "--user-name", "nobody");
+        remoteMissing.assertServiceError("NotFoundException");
+        remote("iam", "delete-user", "--user-name", "ops").assertServiceError("DeleteConflictException");
+        JsonNode caller = remoteOk("sts", "get-caller-identity");
+        assertEquals("arn:aws:iam::" + CliFixture.ACCOUNT + ":user/kms-admin", caller.get("Arn").asText());
+        assertEquals(List.of("UserId", "Account", "Arn"), fieldNames(caller));
+        server.stop();
+
+        // The same commands on KMS_HOME itself print the same.
+        assertEquals(created.get("User"), kms.ok("iam", "get-user", "--user-name", "ops").get("User"));
+        for (int i = 0; i < reads.size(); i++) {
+            CliFixture.Result local = kms.run(reads.get(i));
+            assertEquals(0, remoteReads.get(i).exit(), remoteReads.get(i).err());
+            assertEquals(local.out(), remoteReads.get(i).out(), String.join(" ", reads.get(i)));
+        }
+        assertEquals(remoteMissing.err(), kms.run("iam", "get-user", "--user-name", "nobody").err());
+        assertEquals(fieldNames(created.get("User")),
+                fieldNames(kms.ok("iam", "create-user", "--user-name", "ops2").get("User")));
+        assertEquals(fieldNames(caller), fieldNames(kms.ok("sts", "get-caller-identity")));
+        assertEquals(7200, kms.ok("iam", "get-role", "--role-name", "ops-role").get("Role").get("MaxSessionDuration")
+                .intValue());
+    }
+
+    @Test
     void remote_wrongSecret_isInvalidSignatureException() throws Exception {
         startServer();
         String keyId = Files.readString(credentialsFile()).lines().filter(l -> l.startsWith("aws_access_key_id = "))
@@ -291,9 +343,13 @@ class ServerCommandTest extends CliTestBase {
     void remote_commandsOfKmsHomeOnly_areRefused() {
         kms.env.put(Credentials.ACCESS_KEY_ID, "AKIAUNKNOWNUNKNOWN00");
         kms.env.put(Credentials.SECRET_ACCESS_KEY, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-        CliFixture.Result result = kms.run("--endpoint-url", "http://127.0.0.1:1", "iam", "list-users");
+        CliFixture.Result result = kms.run("--endpoint-url", "http://127.0.0.1:1", "iam", "list-service-principals");
         assertEquals(1, result.exit());
-        assertTrue(result.err().contains("kms iam list-users works on KMS_HOME only"), result.err());
+        assertTrue(result.err().contains("kms iam list-service-principals works on KMS_HOME only"), result.err());
+        result = kms.run("--endpoint-url", "http://127.0.0.1:1", "account", "list");
+        assertTrue(result.err().contains("kms account list works on KMS_HOME only"), result.err());
+        result = kms.run("--endpoint-url", "http://127.0.0.1:1", "iam", "create-access-key", "--service-name", "b.kms");
+        assertTrue(result.err().contains("kms iam create-access-key works on KMS_HOME only"), result.err());
         assertFalse(Files.exists(home.resolve("metadata.db")), "opened KMS_HOME");
     }
 }

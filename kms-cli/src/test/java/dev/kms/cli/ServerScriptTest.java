@@ -122,6 +122,15 @@ class ServerScriptTest {
 
     @Test
     @Order(3)
+    void awsCli_iamUserKeyPolicyAndStsAssumeRole() throws Exception {
+        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+        Run run = awsCli("iam");
+        assertEquals(0, run.exit, run.err);
+        assertEquals("aws-cli-against-server iam: ok\n", run.out, run.err);
+    }
+
+    @Test
+    @Order(4)
     void sigterm_stopsGracefully_andTheAuditTrailVerifies() throws Exception {
         server.destroy(); // SIGTERM
         assertTrue(server.waitFor(90, TimeUnit.SECONDS), "kms server did not stop on SIGTERM");

@@ -82,14 +82,12 @@ public final class QueryApiEndpoint {
             Map<String, String> parameters = form(call.body());
             Scope scope = Scope.of(call.headers());
             service = scope.service();
-            // An unknown scope is verified for this region's IAM, which refuses it with SigV4's own message.
+            // An unknown scope is verified for this region's IAM, which refuses it with SigV4's own message: past
+            // verify, the service is iam or sts.
             SigV4Verifier verifier = verifiers.getOrDefault(scope.region() + "/" + scope.service(),
                     verifiers.get(region + "/iam"));
             Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
                     call.rawQuery(), call.headers(), call.body()));
-            if (!VERSIONS.containsKey(service)) {
-                service = "iam";
-            }
             if (!rateLimiter.tryAcquire(principal.accountId())) {
                 return error(service, QueryErrors.THROTTLING, "Rate exceeded", requestId).by(principal);
             }

@@ -8,16 +8,9 @@ import dev.kms.server.QueryErrors;
 import dev.kms.server.QueryXml;
 import dev.kms.server.SigV4Signer;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -29,50 +22,19 @@ import java.util.Objects;
  * refused signature, throttling) as a {@link RemoteServiceException}.
  */
 final class HttpQueryClient {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-
-    private final URI endpoint;
+    private final SignedHttp http;
     private final String region;
-    private final Credentials credentials;
-    private final Clock clock;
-    private final String userAgent;
-    private final HttpClient http;
 
-    /** Signs with {@code credentials}, which the caller keeps and closes after the last call. */
-    HttpQueryClient(URI endpoint, String region, Credentials credentials, String userAgent, Clock clock) {
-        this.endpoint = HttpKmsClient.requestUri(endpoint);
+    HttpQueryClient(SignedHttp http, String region) {
+        this.http = Objects.requireNonNull(http, "http");
         this.region = Objects.requireNonNull(region, "region");
-        this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** The members of {@code action}'s result; pagination members dropped, as the AWS CLI's paginator does. */
     ObjectNode call(String service, String action, Map<String, String> parameters) {
-        byte[] body = form(service, action, parameters);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", QueryApiEndpoint.FORM_CONTENT_TYPE + "; charset=utf-8");
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("User-Agent", userAgent);
-        credentials.sign(new SigV4Signer(region, service), "POST", endpoint, headers, body, clock.instant())
-                .forEach((name, value) -> {
-                    if (!name.equalsIgnoreCase("Host")) {
-                        builder.header(name, value);
-                    }
-                });
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new CliException("Could not connect to the endpoint URL: \"" + endpoint + "\" ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted while waiting for " + endpoint);
-        }
+        HttpResponse<byte[]> response = http.post(new SigV4Signer(region, service),
+                Map.of("Content-Type", QueryApiEndpoint.FORM_CONTENT_TYPE + "; charset=utf-8"),
+                form(service, action, parameters));
         if (response.statusCode() == 200) {
             try {
                 ObjectNode result = QueryXml.readResult(response.body(), action);
@@ -80,8 +42,8 @@ final class HttpQueryClient {
                 result.remove("Marker");
                 return result;
             } catch (IllegalArgumentException e) {
-                throw new CliException("the server at " + endpoint + " answered " + action + " with a body that is "
-                        + "not its XML result");
+                throw new CliException("the server at " + http.endpoint() + " answered " + action
+                        + " with a body that is not its XML result");
             }
         }
         throw error(response);
@@ -101,7 +63,7 @@ final class HttpQueryClient {
     private RuntimeException error(HttpResponse<byte[]> response) {
         Map<String, String> error = QueryXml.readError(response.body());
         if (error == null) {
-            return new CliException("the server at " + endpoint + " answered HTTP " + response.statusCode()
+            return new CliException("the server at " + http.endpoint() + " answered HTTP " + response.statusCode()
                     + " without an AWS error body");
         }
         ErrorCode domain = QueryErrors.domainCode(error.get("Code"));

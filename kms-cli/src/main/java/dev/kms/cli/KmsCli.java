@@ -191,8 +191,8 @@ public final class KmsCli {
         if (endpointUrl == null) {
             return withSession(KmsSession.Refusal.ofKmsCall(operation, request), work::apply);
         }
-        return withRemote((credentials, userAgent) -> work.apply(new HttpKmsClient(endpointUrl, remoteRegion(),
-                credentials, userAgent, Clock.systemUTC())));
+        return withRemote((credentials, userAgent) -> work.apply(new HttpKmsClient(
+                new SignedHttp(endpointUrl, credentials, userAgent, Clock.systemUTC()), remoteRegion())));
     }
 
     /**
@@ -206,8 +206,9 @@ public final class KmsCli {
                     IdentityApi.readOnly(action), Map.copyOf(parameters));
             return withSession(refusal, session -> session.callIdentity(session.operator(), service, action, parameters));
         }
-        return withRemote((credentials, userAgent) -> new HttpQueryClient(endpointUrl, remoteRegion(), credentials,
-                userAgent, Clock.systemUTC()).call(service, action, parameters));
+        return withRemote((credentials, userAgent) -> new HttpQueryClient(
+                new SignedHttp(endpointUrl, credentials, userAgent, Clock.systemUTC()), remoteRegion())
+                .call(service, action, parameters));
     }
 
     /** Runs {@code work} with the caller's credentials for a server, refusing what only works on KMS_HOME. */

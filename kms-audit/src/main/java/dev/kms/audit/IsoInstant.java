@@ -21,32 +21,39 @@ final class IsoInstant {
             return instant.toString();
         }
         LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-        StringBuilder out = new StringBuilder(30);
-        digits(out, t.getYear(), 4).append('-');
-        digits(out, t.getMonthValue(), 2).append('-');
-        digits(out, t.getDayOfMonth(), 2).append('T');
-        digits(out, t.getHour(), 2).append(':');
-        digits(out, t.getMinute(), 2).append(':');
-        digits(out, t.getSecond(), 2);
+        char[] out = new char[30];
+        int at = digits(out, 0, t.getYear(), 4);
+        out[at++] = '-';
+        at = digits(out, at, t.getMonthValue(), 2);
+        out[at++] = '-';
+        at = digits(out, at, t.getDayOfMonth(), 2);
+        out[at++] = 'T';
+        at = digits(out, at, t.getHour(), 2);
+        out[at++] = ':';
+        at = digits(out, at, t.getMinute(), 2);
+        out[at++] = ':';
+        at = digits(out, at, t.getSecond(), 2);
         int nano = t.getNano();
         if (nano != 0) {
-            out.append('.');
+            out[at++] = '.';
             if (nano % 1_000_000 == 0) {
-                digits(out, nano / 1_000_000, 3);
+                at = digits(out, at, nano / 1_000_000, 3);
             } else if (nano % 1000 == 0) {
-                digits(out, nano / 1000, 6);
+                at = digits(out, at, nano / 1000, 6);
             } else {
-                digits(out, nano, 9);
+                at = digits(out, at, nano, 9);
             }
         }
-        return out.append('Z').toString();
+        out[at++] = 'Z';
+        return new String(out, 0, at);
     }
 
-    private static StringBuilder digits(StringBuilder out, int value, int width) {
-        String text = Integer.toString(value);
-        for (int i = text.length(); i < width; i++) {
-            out.append('0');
+    /** {@code value} as exactly {@code width} decimal digits at {@code at}; the index after them. */
+    private static int digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
-        return out.append(text);
+        return at + width;
     }
 }

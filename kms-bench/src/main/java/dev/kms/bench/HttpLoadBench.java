@@ -419,7 +419,8 @@ final class HttpLoadBench {
 
     /**
      * SigV4Verifier.verify of the Encrypt request on one thread, as ApiEndpoint calls it for every request: the
-     * access-key lookup (AuthenticatorCredentials), the signing-key derivation and the HMAC over the canonical request.
+     * access-key lookup (AuthenticatorCredentials, which reads the identity store once per key and second), the
+     * signing key (cached per key and day) and the HMAC over the canonical request.
      */
     private void verifyAlone(Operation operation, Credentials credentials, IdentityServices identity, Clock clock,
                              URI uri) throws Exception {

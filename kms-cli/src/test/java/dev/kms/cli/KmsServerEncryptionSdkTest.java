@@ -130,7 +130,7 @@ class KmsServerEncryptionSdkTest {
         String keyArn = createKey(null);
         IKeyring keyring = keyring(admin, keyArn);
         byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
-        byte[] altered = replaceOnce(message, "tenant-a", "tenant-b");
+        byte[] altered = EnvelopeCommandsTest.replaceOnce(message, "tenant-a", "tenant-b");
 
         RuntimeException e = assertThrows(RuntimeException.class, () -> crypto.decryptData(keyring, altered));
 
@@ -159,20 +159,6 @@ class KmsServerEncryptionSdkTest {
         IKeyring keyring = keyring(bob, keyArn);
         byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
         assertArrayEquals(PLAINTEXT, crypto.decryptData(keyring, message, CONTEXT).getResult());
-    }
-
-    static byte[] replaceOnce(byte[] data, String from, String to) {
-        byte[] f = from.getBytes(StandardCharsets.UTF_8);
-        byte[] t = to.getBytes(StandardCharsets.UTF_8);
-        assertEquals(f.length, t.length);
-        for (int i = 0; i + f.length <= data.length; i++) {
-            if (Arrays.equals(data, i, i + f.length, f, 0, f.length)) {
-                byte[] copy = data.clone();
-                System.arraycopy(t, 0, copy, i, t.length);
-                return copy;
-            }
-        }
-        throw new AssertionError(from + " is not in the message");
     }
 
     /**

@@ -116,11 +116,9 @@ public final class Envelope {
         long read = 0;
         long written = 0;
         FrameSequence frames = null;
+        FrameAlignment alignment = null;
         try {
-            for (int n; (n = in.read(chunk)) != -1; ) {
-                if (n == 0) {
-                    continue;
-                }
+            for (int n; (n = in.readNBytes(chunk, 0, alignment == null ? chunk.length : alignment.next(read))) > 0; ) {
                 if (handler.isComplete()) {
                     throw invalid("bytes follow the end of the message");
                 }
@@ -129,8 +127,9 @@ public final class Envelope {
                 if (frames == null && handler.getHeaders().isComplete()) {
                     frames = new FrameSequence(handler.getHeaders());
                     // The SDK copies what it holds of an unfinished frame on every call: reads of at least a frame
-                    // make each call finish one, instead of copying a large frame over and over.
+                    // that end where frames end leave it none to hold (see FrameAlignment).
                     chunk = chunkFor(handler.getHeaders().getFrameLength(), chunk);
+                    alignment = new FrameAlignment(handler.getHeaders(), chunk.length);
                 }
                 if (frames != null) {
                     frames.check(chunk, n, read);

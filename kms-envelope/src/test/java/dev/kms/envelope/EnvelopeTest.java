@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -57,6 +60,31 @@ class EnvelopeTest {
                 assertArrayEquals(plaintext, decrypt(message, RequiredContext.none()), suite + " " + size);
             }
         }
+    }
+
+    @Test
+    void decrypt_afterTheHeader_readsUpToFrameEnds() throws IOException {
+        int frame = Envelope.CHUNK + 1000; // larger than the first read, which ends inside frame 1
+        int frameBytes = 4 + 12 + frame + 16;
+        byte[] plaintext = data(3 * frame + 5);
+        byte[] message = encrypt(plaintext, UNSIGNED, frame, Map.of());
+        int headerLength = message.length - 3 * frameBytes - (4 + 4 + 12 + 4 + 5 + 16);
+        List<Integer> readEnds = new ArrayList<>();
+        InputStream recording = new ByteArrayInputStream(message) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    readEnds.add(pos);
+                }
+                return n;
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        envelope.decrypt(RequiredContext.none(), recording, out, n -> { });
+        assertArrayEquals(plaintext, out.toByteArray());
+        assertEquals(List.of(Envelope.CHUNK, headerLength + frameBytes, headerLength + 2 * frameBytes,
+                headerLength + 3 * frameBytes, message.length), readEnds);
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class ApiEndpoint {
      * error name, and the caller once its signature was verified (null before; for the access log).
      */
     public record Answer(int status, String requestId, String errorType, byte[] body, Principal principal,
-                         String contentType) {
+                         String contentType, String operation) {
         public Answer {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(body, "body");
@@ -59,11 +59,19 @@ public final class ApiEndpoint {
 
         /** An answer in AWS JSON 1.1. */
         public Answer(int status, String requestId, String errorType, byte[] body) {
-            this(status, requestId, errorType, body, null, CONTENT_TYPE);
+            this(status, requestId, errorType, body, null, CONTENT_TYPE, null);
         }
 
         Answer by(Principal caller) {
-            return new Answer(status, requestId, errorType, body, caller, contentType);
+            return new Answer(status, requestId, errorType, body, caller, contentType, operation);
+        }
+
+        /**
+         * The operation's label for metrics and the access log, when the body named it (a Query protocol action);
+         * a KMS operation's comes from its X-Amz-Target header.
+         */
+        Answer named(String label) {
+            return new Answer(status, requestId, errorType, body, principal, contentType, label);
         }
     }
 

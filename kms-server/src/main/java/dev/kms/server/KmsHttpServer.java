@@ -256,8 +256,9 @@ public final class KmsHttpServer implements AutoCloseable {
             try {
                 ApiEndpoint.Answer answer = answer(request, method, path, requestId, callback);
                 if (answer != null) {
-                    metrics.record(operation, answer.errorType(), request.getBeginNanoTime());
-                    accessLog.record(request, operation, answer);
+                    String label = answer.operation() != null ? answer.operation() : operation;
+                    metrics.record(label, answer.errorType(), request.getBeginNanoTime());
+                    accessLog.record(request, label, answer);
                     write(date, response, callback, answer, answer.status() == 413);
                 }
             } finally {

@@ -1,6 +1,7 @@
 package dev.kms.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.api.IdentityApi;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
@@ -36,6 +37,8 @@ public final class QueryApiEndpoint {
     public static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
     /** The API version each service speaks, as the {@code Version} parameter must name it. */
     public static final Map<String, String> VERSIONS = Map.of("iam", "2010-05-08", "sts", "2011-06-15");
+    private static final Map<String, Set<String>> ACTIONS = Map.of(IdentityApi.IAM,
+            IdentityApi.actions(IdentityApi.IAM), IdentityApi.STS, IdentityApi.actions(IdentityApi.STS));
     private static final List<String> GLOBAL_REGIONS = List.of("us-east-1", "aws-global");
 
     private final IdentityOperations operations;
@@ -101,7 +104,14 @@ public final class QueryApiEndpoint {
         }
     }
 
+    /** The action's answer, labelled {@code service:Action} when the action exists (so labels stay a fixed set). */
     private ApiEndpoint.Answer action(String service, Map<String, String> parameters, RequestContext ctx) {
+        String action = parameters.get("Action");
+        String label = action != null && ACTIONS.get(service).contains(action) ? service + ":" + action : null;
+        return perform(service, parameters, ctx).named(label);
+    }
+
+    private ApiEndpoint.Answer perform(String service, Map<String, String> parameters, RequestContext ctx) {
         String requestId = ctx.requestId();
         String action = parameters.remove("Action");
         String version = parameters.remove("Version");
@@ -119,7 +129,7 @@ public final class QueryApiEndpoint {
                 result.put("IsTruncated", false); // every list is answered whole: there is never a next page
             }
             return new ApiEndpoint.Answer(200, requestId, null, QueryXml.result(service, action, result, requestId),
-                    null, QueryXml.CONTENT_TYPE);
+                    null, QueryXml.CONTENT_TYPE, null);
         } catch (KmsException e) {
             QueryErrors.WireError wire = QueryErrors.of(e.code());
             if (!wire.sender()) {
@@ -135,7 +145,8 @@ public final class QueryApiEndpoint {
 
     static ApiEndpoint.Answer error(String service, QueryErrors.WireError wire, String message, String requestId) {
         return new ApiEndpoint.Answer(wire.status(), requestId, wire.code(),
-                QueryXml.error(service, wire.sender(), wire.code(), message, requestId), null, QueryXml.CONTENT_TYPE);
+                QueryXml.error(service, wire.sender(), wire.code(), message, requestId), null, QueryXml.CONTENT_TYPE,
+                null);
     }
 
     /** The form's parameters; a repeated name keeps its first value. */

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * The server's Prometheus metrics through Micrometer: API requests and their latency per operation, errors per
  * operation and {@code __type}, requests in flight and requests waiting for admission, and the HSM session pool's
  * use once {@link #bindHsmSessionPool bound}. Operation labels come from
- * a fixed list (the API's operations, else {@value #UNKNOWN}), so no client can grow the label set.
+ * fixed lists (the API's operations, the IAM and STS actions as {@code iam:Action}, else {@value #UNKNOWN}), so no
+ * client can grow the label set.
  */
 public final class ServerMetrics {
     static final String UNKNOWN = "unknown";

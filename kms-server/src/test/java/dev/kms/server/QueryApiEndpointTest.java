@@ -91,6 +91,7 @@ class QueryApiEndpointTest {
         ApiEndpoint.Answer answer = post("iam", REGION, "Action=GetRole&Version=2010-05-08&RoleName=ops");
         assertEquals(200, answer.status(), text(answer));
         assertEquals("text/xml", answer.contentType());
+        assertEquals("iam:GetRole", answer.operation(), "the metrics and access log label");
         assertEquals(List.of("iam:GetRole as alice from 10.1.2.3"), identityCalls);
         assertEquals(Map.of("RoleName", "ops"), identityParameters.get(0));
         assertEquals(List.of(), kmsCalls);
@@ -130,6 +131,7 @@ class QueryApiEndpointTest {
         ApiEndpoint.Answer answer = post("iam", REGION, "Action=GetUser&Version=2010-05-08&UserName=bob");
         assertEquals(404, answer.status());
         assertEquals("NoSuchEntity", answer.errorType());
+        assertEquals("iam:GetUser", answer.operation());
         assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse "
                 + "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>NoSuchEntity"
                 + "</Code><Message>The user with name bob cannot be found.</Message></Error><RequestId>req-1"
@@ -156,6 +158,8 @@ class QueryApiEndpointTest {
         assertEquals("InvalidAction", wrongVersion.errorType());
         assertEquals("MalformedQueryString", post("iam", REGION, "Action=ListUsers&Version=%zz").errorType());
         assertEquals(List.of(), identityCalls);
+        // Whatever the identity API answers an action it lacks, the label stays unknown: clients cannot add labels.
+        assertNull(post("iam", REGION, "Action=CreateMischief&Version=2010-05-08").operation());
     }
 
     @Test

@@ -10,16 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,8 +28,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * or data keys of the requests made, failed signatures included.
  */
 class ServerLogsTest {
-    private static final Path ROOT = Path.of(System.getProperty("kms.repo.root", "..")).toAbsolutePath().normalize();
-    private static final Pattern ENDPOINT = Pattern.compile("(?m)^  endpoint     (http://\\S+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_ARN = "arn:aws:iam::" + CliFixture.ACCOUNT + ":user/kms-admin";
 
@@ -49,24 +43,9 @@ class ServerLogsTest {
     }
 
     private String start(Path home) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("scripts/kms").toString(), "--home",
-                home.toString(), "server", "--port", "0").directory(work.toFile());
-        builder.environment().remove("SOFTHSM2_CONF");
-        builder.environment().put("KMS_CLASSPATH", System.getProperty("java.class.path"));
-        builder.redirectOutput(work.resolve("server.out").toFile()).redirectError(work.resolve("server.err").toFile());
-        server = builder.start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (true) {
-            String err = Files.readString(work.resolve("server.err"));
-            Matcher m = ENDPOINT.matcher(err);
-            if (m.find() && err.contains("Stop with Ctrl-C")) {
-                return m.group(1);
-            }
-            if (!server.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("kms server did not start: " + err);
-            }
-            Thread.sleep(100);
-        }
+        ServerProcess started = ServerProcess.start(home, work);
+        server = started.process();
+        return started.endpoint();
     }
 
     @Test

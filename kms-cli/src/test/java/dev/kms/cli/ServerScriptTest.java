@@ -12,12 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,9 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerScriptTest {
     private static final Path ROOT = Path.of(System.getProperty("kms.repo.root", "..")).toAbsolutePath().normalize();
-    private static final Path KMS = ROOT.resolve("scripts/kms");
     private static final Path AWS_CLI_SCRIPT = ROOT.resolve("kms-cli/src/test/sh/aws-cli-against-server.sh");
-    private static final Pattern ENDPOINT = Pattern.compile("(?m)^  endpoint     (http://\\S+)$");
 
     @TempDir
     static Path work;
@@ -48,23 +42,9 @@ class ServerScriptTest {
         Path home = Files.createDirectory(work.resolve("home"));
         kms = CliFixture.create(home);
         serverErr = work.resolve("server.err");
-        ProcessBuilder builder = new ProcessBuilder("bash", KMS.toString(), "--home", home.toString(), "server",
-                "--port", "0").directory(work.toFile());
-        builder.environment().remove("SOFTHSM2_CONF");
-        builder.environment().put("KMS_CLASSPATH", System.getProperty("java.class.path"));
-        builder.redirectOutput(work.resolve("server.out").toFile()).redirectError(serverErr.toFile());
-        server = builder.start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (endpoint == null) {
-            Matcher m = ENDPOINT.matcher(Files.readString(serverErr));
-            if (m.find() && Files.readString(serverErr).contains("Stop with Ctrl-C")) {
-                endpoint = m.group(1);
-            } else if (!server.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("kms server did not start: " + Files.readString(serverErr));
-            } else {
-                Thread.sleep(100);
-            }
-        }
+        ServerProcess started = ServerProcess.start(home, work);
+        server = started.process();
+        endpoint = started.endpoint();
     }
 
     @AfterAll

@@ -71,10 +71,10 @@ public final class AuditEventJson {
         byte[] write(AuditEvent event) throws IOException {
             out.reset();
             json.writeStartObject();
-            json.writeStringField("eventVersion", event.eventVersion());
+            writeText("eventVersion", event.eventVersion());
             UserIdentity who = event.userIdentity();
             json.writeObjectFieldStart("userIdentity");
-            json.writeStringField("type", who.type());
+            writeText("type", who.type());
             writeIfPresent("principalId", who.principalId());
             writeIfPresent("arn", who.arn());
             writeIfPresent("accountId", who.accountId());
@@ -83,9 +83,9 @@ public final class AuditEventJson {
             writeIfPresent("invokedBy", who.invokedBy());
             json.writeEndObject();
             json.writeStringField("eventTime", IsoInstant.format(event.eventTime()));
-            json.writeStringField("eventSource", event.eventSource());
-            json.writeStringField("eventName", event.eventName());
-            json.writeStringField("awsRegion", event.awsRegion());
+            writeText("eventSource", event.eventSource());
+            writeText("eventName", event.eventName());
+            writeText("awsRegion", event.awsRegion());
             writeIfPresent("sourceIPAddress", event.sourceIPAddress());
             writeIfPresent("userAgent", event.userAgent());
             writeIfPresent("errorCode", event.errorCode());
@@ -94,15 +94,15 @@ public final class AuditEventJson {
             writeValue(event.requestParameters());
             json.writeFieldName("responseElements");
             writeValue(event.responseElements());
-            json.writeStringField("requestID", event.requestID());
+            writeText("requestID", event.requestID());
             json.writeStringField("eventID", event.eventID().toString());
             json.writeBooleanField("readOnly", event.readOnly());
             json.writeArrayFieldStart("resources");
             for (Resource resource : event.resources()) {
                 json.writeStartObject();
                 writeIfPresent("accountId", resource.accountId());
-                json.writeStringField("type", resource.type());
-                json.writeStringField("ARN", resource.arn());
+                writeText("type", resource.type());
+                writeText("ARN", resource.arn());
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -117,8 +117,12 @@ public final class AuditEventJson {
 
         private void writeIfPresent(String field, String value) throws IOException {
             if (value != null) {
-                json.writeStringField(field, value);
+                writeText(field, value);
             }
+        }
+
+        private void writeText(String field, String value) throws IOException {
+            json.writeStringField(field, wellFormed(value));
         }
 
         /** The JSON-like values of requestParameters and responseElements; anything else as Jackson writes it. */
@@ -126,11 +130,11 @@ public final class AuditEventJson {
             if (value == null) {
                 json.writeNull();
             } else if (value instanceof String text) {
-                json.writeString(text);
+                json.writeString(wellFormed(text));
             } else if (value instanceof Map<?, ?> map) {
                 json.writeStartObject();
                 for (Map.Entry<?, ?> member : map.entrySet()) {
-                    json.writeFieldName(String.valueOf(member.getKey()));
+                    json.writeFieldName(wellFormed(String.valueOf(member.getKey())));
                     writeValue(member.getValue());
                 }
                 json.writeEndObject();
@@ -144,10 +148,47 @@ public final class AuditEventJson {
                 json.writeBoolean(bool);
             } else if (value instanceof Integer || value instanceof Long) {
                 json.writeNumber(((Number) value).longValue());
+            } else if (value instanceof Double || value instanceof Float) {
+                double number = ((Number) value).doubleValue();
+                if (Double.isFinite(number)) {
+                    json.writeNumber(number);
+                } else {
+                    json.writeString(String.valueOf(number)); // JSON has no NaN or Infinity; the reader refuses them
+                }
             } else {
                 json.writeObject(value); // other numbers, and whatever else a caller put in
             }
         }
+    }
+
+    /**
+     * {@code text} with each unpaired UTF-16 surrogate replaced by U+FFFD. Jackson writes one as a JSON escape that
+     * its own reader refuses in a member name, so a single such string in an event would leave the trail
+     * unverifiable for good; the API edge refuses such input, and this keeps the writer safe from any other path.
+     */
+    static String wellFormed(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return replaceUnpaired(text);
+            }
+        }
+        return text;
+    }
+
+    private static String replaceUnpaired(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     /** The event a {@link #toJson(AuditEvent)} record describes; throws IllegalArgumentException when malformed. */

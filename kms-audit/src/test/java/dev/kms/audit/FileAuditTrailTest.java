@@ -90,6 +90,30 @@ class FileAuditTrailTest extends AuditSinkContract {
     }
 
     @Test
+    void record_unpairedSurrogatesAnywhere_stillVerifies_withReplacementCharacters() {
+        // What a lenient UTF-8 decoder makes of F4 90 80 80 (beyond U+10FFFF): two lone low surrogates.
+        String lone = "\uDC00\uDC00";
+        AuditEvent event = AuditEvent.builder()
+                .userIdentity(new UserIdentity("IAMUser", null, null, null, null, "u" + lone))
+                .eventTime(SampleEvents.T0).eventName("Encrypt").awsRegion("us-east-1").requestID("req-" + lone)
+                .userAgent("agent\uD800").requestParameters(Map.of("encryptionContext", Map.of(lone, "v" + lone),
+                        "list", List.of("\uDBFF"), "pair", "\uD83D\uDE00", "ratio", Double.NaN))
+                .error("InvalidCiphertextException", "end\uD800").build();
+        sink().record(event);
+        trail.close();
+
+        assertEquals(List.of(), Trails.verify(dir).problems());
+        AuditEvent read = readBack().get(0);
+        assertEquals("u\uFFFD\uFFFD", read.userIdentity().userName());
+        assertEquals("agent\uFFFD", read.userAgent());
+        assertEquals(Map.of("\uFFFD\uFFFD", "v\uFFFD\uFFFD"), read.requestParameters().get("encryptionContext"));
+        assertEquals(List.of("\uFFFD"), read.requestParameters().get("list"));
+        assertEquals("\uD83D\uDE00", read.requestParameters().get("pair"), "a well-formed pair is kept");
+        assertEquals("NaN", read.requestParameters().get("ratio"));
+        assertEquals("end\uFFFD", read.errorMessage());
+    }
+
+    @Test
     void record_whenTheTrailDirectoryWasRemoved_throwsInternal_andStaysUnhealthy() throws IOException {
         sink().record(SampleEvents.encrypt("alice", "k1", SampleEvents.T0));
         for (Path file : Trails.files(dir)) {

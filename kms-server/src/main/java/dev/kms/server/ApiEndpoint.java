@@ -1,7 +1,6 @@
 package dev.kms.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,7 +13,6 @@ import dev.kms.core.identity.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +32,7 @@ public final class ApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoint.class);
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     public static final String TARGET_PREFIX = "TrentService.";
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final KmsOperations operations;
@@ -181,15 +178,9 @@ public final class ApiEndpoint {
         String operation = target.substring(TARGET_PREFIX.length());
         JsonNode request;
         try {
-            request = call.body().length == 0 ? JSON.objectNode() : MAPPER.readTree(call.body());
-        } catch (IOException e) {
-            return error(400, requestId, "SerializationException", "The request body is not valid JSON.");
-        }
-        if (request == null || request.isMissingNode()) {
-            request = JSON.objectNode();
-        }
-        if (!request.isObject()) {
-            return error(400, requestId, "SerializationException", "The request body must be a JSON object.");
+            request = JsonRequestBody.parse(call.body());
+        } catch (JsonRequestBody.Refused e) {
+            return error(400, requestId, "SerializationException", e.getMessage());
         }
         RequestContext ctx = new RequestContext(principal, null, call.sourceIp(), first(call.headers(), "User-Agent"),
                 requestId);

@@ -9,7 +9,8 @@ import dev.kms.core.identity.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -149,24 +150,47 @@ public final class QueryApiEndpoint {
                 null);
     }
 
-    /** The form's parameters; a repeated name keeps its first value. */
+    /**
+     * The form's parameters; a repeated name keeps its first value. Names and values must decode to well-formed
+     * UTF-8: a lenient decoder would put replacement characters where the client's bytes were.
+     */
     static Map<String, String> form(byte[] body) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        String text = new String(body, StandardCharsets.UTF_8);
+        String text = new String(body, StandardCharsets.ISO_8859_1); // one char per byte: formDecode checks the UTF-8
         for (String pair : text.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
-            try {
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                parameters.putIfAbsent(name, value);
-            } catch (IllegalArgumentException e) {
-                throw new MalformedForm("The request body is not valid application/x-www-form-urlencoded data.");
-            }
+            String name = formDecode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : formDecode(pair.substring(eq + 1));
+            parameters.putIfAbsent(name, value);
         }
         return parameters;
+    }
+
+    /** application/x-www-form-urlencoded: '+' is a space, %XX a byte, and the bytes are strict UTF-8. */
+    private static String formDecode(String encoded) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%' && i + 2 < encoded.length() && Character.digit(encoded.charAt(i + 1), 16) >= 0
+                    && Character.digit(encoded.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(encoded.charAt(i + 1), 16) << 4 | Character.digit(encoded.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '%') {
+                throw new MalformedForm("The request body is not valid application/x-www-form-urlencoded data.");
+            } else {
+                bytes.write(c);
+            }
+        }
+        try {
+            return StrictText.decodeUtf8(bytes.toByteArray());
+        } catch (CharacterCodingException e) {
+            throw new MalformedForm("The request body's parameters are not valid UTF-8 once percent-decoded.");
+        }
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

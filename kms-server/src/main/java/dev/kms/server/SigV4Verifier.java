@@ -131,6 +131,7 @@ public final class SigV4Verifier {
             throw new AuthError(Code.INCOMPLETE_SIGNATURE,
                     "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
         }
+        checkCoverage(request, auth.signedHeaders);
         checkScope(auth, amzDate);
         checkClock(signedAt, amzDate);
 
@@ -151,6 +152,20 @@ public final class SigV4Verifier {
             throw new AuthError(Code.INVALID_SIGNATURE, BAD_SIGNATURE);
         }
         return principal;
+    }
+
+    /**
+     * Every {@code x-amz-*} header and Content-Type must be signed, as AWS requires: otherwise a captured request
+     * replayed within its window could carry another X-Amz-Target (operation) or Content-Type (protocol).
+     */
+    private static void checkCoverage(SignedRequest request, List<String> signedHeaders) {
+        for (String name : request.headers().keySet()) {
+            boolean mustBeSigned = name.regionMatches(true, 0, "x-amz-", 0, 6) || name.equalsIgnoreCase("content-type");
+            if (mustBeSigned && !signedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+                        "'" + name + "' must be a 'SignedHeader' in the AWS Authorization.");
+            }
+        }
     }
 
     private void checkScope(Authorization auth, String amzDate) {

@@ -163,6 +163,47 @@ class QueryApiEndpointTest {
     }
 
     @Test
+    void parameters_areStrictUtf8_onceDecoded() {
+        for (String bad : List.of("%F4%90%80%80", "%C0%AF", "%ED%A0%80", "%E2%82", "%FF")) {
+            ApiEndpoint.Answer answer = post("iam", REGION, "Action=GetUser&Version=2010-05-08&UserName=a" + bad);
+            assertEquals(400, answer.status(), bad);
+            assertEquals("MalformedQueryString", answer.errorType(), bad);
+            assertTrue(text(answer).contains("not valid UTF-8"), text(answer));
+        }
+        assertEquals(List.of(), identityCalls);
+        assertEquals(200, post("iam", REGION, "Action=GetUser&Version=2010-05-08&UserName=%C3%A9+%F0%9F%98%80")
+                .status());
+        assertEquals(Map.of("UserName", "\u00e9 \uD83D\uDE00"), identityParameters.get(0));
+    }
+
+    @Test
+    void theActionLivesInTheSignedBody_andContentTypeMustBeSigned() {
+        byte[] signedBody = "Action=GetUser&Version=2010-05-08&UserName=a".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> signed = new SigV4Signer(REGION, "iam").sign("POST", ENDPOINT,
+                Map.of("Content-Type", QueryApiEndpoint.FORM_CONTENT_TYPE), signedBody, KEY_ID, SECRET.toCharArray(),
+                null, NOW);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        signed.forEach((name, value) -> headers.put(name, List.of(value)));
+        byte[] swapped = "Action=DeleteUser&Version=2010-05-08&UserName=a".getBytes(StandardCharsets.UTF_8);
+        ApiEndpoint.Answer answer = endpoint.handle(new ApiEndpoint.Call("POST", "/", null, headers, swapped,
+                "10.1.2.3"), "req-4");
+        assertEquals("SignatureDoesNotMatch", answer.errorType());
+
+        // Signed without Content-Type, which is then added: the protocol itself would be unsigned.
+        Map<String, String> bare = new SigV4Signer(REGION, "iam").sign("POST", ENDPOINT, Map.of(), signedBody,
+                KEY_ID, SECRET.toCharArray(), null, NOW);
+        Map<String, List<String>> unsignedType = new LinkedHashMap<>();
+        bare.forEach((name, value) -> unsignedType.put(name, List.of(value)));
+        unsignedType.put("Content-Type", List.of(QueryApiEndpoint.FORM_CONTENT_TYPE));
+        ApiEndpoint.Answer refused = endpoint.handle(new ApiEndpoint.Call("POST", "/", null, unsignedType,
+                signedBody, "10.1.2.3"), "req-5");
+        assertEquals(400, refused.status(), text(refused));
+        assertEquals("IncompleteSignature", refused.errorType());
+        assertTrue(text(refused).contains("'Content-Type' must be a 'SignedHeader'"), text(refused));
+        assertEquals(List.of(), identityCalls);
+    }
+
+    @Test
     void signatures_forAnotherRegionOrService_areRefusedWithTheQueryApisNames() {
         ApiEndpoint.Answer otherRegion = post("iam", "ap-southeast-2", "Action=ListUsers&Version=2010-05-08");
         assertEquals(403, otherRegion.status());

@@ -4,6 +4,8 @@ import dev.kms.core.identity.Principal;
 import dev.kms.server.AuthError.Code;
 import dev.kms.server.SigV4Verifier.SignedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -286,9 +288,36 @@ class SigV4VerifierTest {
 
     @Test
     void verify_signedHeaderAbsent_isIncompleteSignature() {
-        Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY), "host;x-amz-date;x-missing");
+        Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY),
+                "content-type;host;x-amz-date;x-amz-target;x-missing");
         AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
         assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+    }
+
+    /**
+     * A request validly signed over Host and X-Amz-Date only (as a captured DescribeKey could be), with
+     * {@code name: value} added unsigned: the signature verifies, so only the coverage rule stops the swap.
+     */
+    static Map<String, List<String>> signedOverHostAndDateOnly(String name, String value) {
+        Map<String, String> signed = new SigV4Signer("us-east-1").sign("POST", URI.create("http://127.0.0.1:4566/"),
+                Map.of(), BODY, KEY, SECRET.toCharArray(), null, NOW);
+        Map<String, List<String>> headers = new HashMap<>();
+        signed.forEach((n, v) -> headers.put(n, List.of(v)));
+        headers.put(name, List.of(value));
+        return headers;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"X-Amz-Target, TrentService.DisableKey", "Content-Type, application/x-amz-json-1.1",
+            "X-Amz-Security-Token, token", "x-amz-content-sha256, UNSIGNED-PAYLOAD", "X-Amz-Anything, x"})
+    void verify_xAmzHeaderOrContentTypeNotSigned_isIncompleteSignature(String name, String value) {
+        assertTrue(signedOverHostAndDateOnly("X-Custom", "unsigned headers outside x-amz-* may ride along")
+                .get("Authorization").get(0).contains("SignedHeaders=host;x-amz-date,"));
+        assertEquals(ROOT, kmsVerifier().verify(post(signedOverHostAndDateOnly("X-Custom", "x"), BODY)));
+        AuthError e = assertThrows(AuthError.class,
+                () -> kmsVerifier().verify(post(signedOverHostAndDateOnly(name, value), BODY)));
+        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        assertEquals("'" + name + "' must be a 'SignedHeader' in the AWS Authorization.", e.getMessage());
     }
 
     @Test

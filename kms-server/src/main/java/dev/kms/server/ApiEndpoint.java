@@ -165,6 +165,12 @@ public final class ApiEndpoint {
                 "Request body exceeds the limit of " + maxBodyBytes + " bytes.");
     }
 
+    /** The answer to a request whose headers or body did not arrive within the server's read timeout. */
+    public Answer timedOut(String requestId) {
+        return error(408, requestId, "RequestTimeoutException",
+                "The request was not received in full within the server's read timeout.");
+    }
+
     private Answer api(Call call, Principal principal, String requestId) {
         String contentType = first(call.headers(), "Content-Type");
         if (contentType == null || !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE)) {
@@ -205,7 +211,8 @@ public final class ApiEndpoint {
         return code.serverFault() ? 500 : 400;
     }
 
-    private Answer health(String requestId) {
+    /** The answer to {@code GET /healthz}: 200 when the service is ready, else 503. */
+    Answer health(String requestId) {
         boolean ready;
         try {
             ready = readiness.getAsBoolean();

@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -231,10 +232,13 @@ public final class FileAuditTrail implements AuditSink, AutoCloseable {
     }
 
     private void resume() throws IOException {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir, OwnerOnly.DIRECTORY);
         nextSeq = 1;
         prevHash = TrailFormat.GENESIS;
         List<Path> files = TrailFormat.trailFiles(dir);
+        for (Path file : files) {
+            OwnerOnly.tighten(file); // an earlier version wrote them readable by others
+        }
         for (int i = files.size() - 1; i >= 0; i--) {
             byte[] last = TrailFormat.lastCompleteLine(files.get(i));
             if (last != null) {
@@ -323,8 +327,8 @@ public final class FileAuditTrail implements AuditSink, AutoCloseable {
     private void startFile(Instant now, ByteArrayOutputStream out) throws IOException {
         String name = TrailFormat.fileName(nextSeq, now);
         currentFile = dir.resolve(name);
-        channel = FileChannel.open(currentFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        channel = FileChannel.open(currentFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), OwnerOnly.FILE);
         currentFileKey = Files.readAttributes(currentFile, BasicFileAttributes.class).fileKey();
         currentSize = 0;
         currentDay = day(now);

@@ -185,7 +185,7 @@ record CliConfig(Deployment deployment, String library, String tokenLabel, Strin
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.deleteIfExists(temp);
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(KmsHome.OWNER_ONLY_FILE));
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

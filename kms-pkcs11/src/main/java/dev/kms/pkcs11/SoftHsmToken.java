@@ -13,8 +13,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_SO;
 
@@ -62,7 +65,13 @@ public final class SoftHsmToken {
         Path file = configFile(dir.toAbsolutePath().normalize());
         try {
             String conf = template().replace("@TOKENDIR@", tokens.toString());
-            Files.createDirectories(tokens);
+            Files.createDirectories(tokens, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+            if (Files.notExists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+            }
+            Files.setPosixFilePermissions(file, ownerOnly); // also when an earlier version wrote it 0644
             Files.writeString(file, conf, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write SoftHSM2 configuration " + file, e);

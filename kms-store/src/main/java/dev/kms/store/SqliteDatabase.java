@@ -11,12 +11,19 @@ import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +64,7 @@ final class SqliteDatabase implements AutoCloseable {
 
     /** Opens (creating if needed) {@code dbFile} and brings its schema up to date; {@code storeName} appears in errors. */
     static SqliteDatabase open(Path dbFile, String storeName, int busyTimeoutMs) {
+        ownerOnly(dbFile, storeName);
         migrate(dbFile, storeName, busyTimeoutMs);
         SQLiteDataSource dataSource = dataSource(dbFile, busyTimeoutMs);
         List<Connection> connections = new ArrayList<>();
@@ -70,6 +78,35 @@ final class SqliteDatabase implements AutoCloseable {
         }
         return new SqliteDatabase(dbFile, storeName, busyTimeoutMs, connections.get(0),
                 connections.subList(1, connections.size()));
+    }
+
+    /**
+     * The database, its WAL and its shared-memory index readable by the owner only: a new file is created so, and
+     * SQLite gives the -wal and -shm files it creates the database file's mode; files of an earlier version are
+     * tightened. (Key material is never in the file, but access-key records and policies are.)
+     */
+    private static void ownerOnly(Path dbFile, String storeName) {
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        try {
+            try {
+                Files.createFile(dbFile, PosixFilePermissions.asFileAttribute(ownerOnly));
+                return;
+            } catch (FileAlreadyExistsException existing) {
+                // opened before, perhaps by an earlier version: tightened below
+            }
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Path file = dbFile.resolveSibling(dbFile.getFileName() + suffix);
+                try {
+                    if (!Files.getPosixFilePermissions(file).equals(ownerOnly)) {
+                        Files.setPosixFilePermissions(file, ownerOnly);
+                    }
+                } catch (NoSuchFileException absent) {
+                    // no WAL or index at the moment: SQLite creates them with the database's mode
+                }
+            }
+        } catch (IOException e) {
+            throw new KmsException(ErrorCode.INTERNAL, "Cannot create the " + storeName + " " + dbFile, e);
+        }
     }
 
     private static SQLiteDataSource dataSource(Path dbFile, int busyTimeoutMs) {

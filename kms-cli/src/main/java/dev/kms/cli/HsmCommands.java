@@ -41,7 +41,8 @@ final class HsmCommands {
     }
 
     @Command(name = "reconcile", mixinStandardHelpOptions = true,
-            description = "Compares the token with the metadata: orphaned token objects, missing materials.")
+            description = "Compares the token with the metadata: orphaned token objects, missing materials, and"
+                    + " objects a killed process left half-written.")
     static final class Reconcile implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -50,11 +51,15 @@ final class HsmCommands {
                 description = "Destroy the orphaned token objects (a key being created right now may look orphaned)")
         boolean destroyOrphans;
 
+        @Option(names = "--destroy-incomplete",
+                description = "Destroy the objects a killed process left half-written (they hold no key material)")
+        boolean destroyIncomplete;
+
         @Override
         public Integer call() {
             KmsCli cli = (KmsCli) spec.root().userObject();
             return cli.print(cli.withSession(session -> {
-                ReconcileReport report = session.kms().maintenance().reconcile(destroyOrphans);
+                ReconcileReport report = session.kms().maintenance().reconcile(destroyOrphans, destroyIncomplete);
                 ObjectNode out = Params.NODES.objectNode();
                 var orphans = out.putArray("Orphans");
                 report.orphans().forEach(o -> orphans.addObject()
@@ -65,6 +70,11 @@ final class HsmCommands {
                 out.put("ServiceObjectCount", report.serviceObjects());
                 out.put("ForeignObjectCount", report.foreignObjects());
                 out.put("OrphansDestroyed", report.orphansDestroyed());
+                var incomplete = out.putArray("IncompleteObjects");
+                report.incomplete().forEach(o -> incomplete.addObject()
+                        .put("MaterialId", o.id() == null ? null : o.id().hex())
+                        .put("Label", o.label()));
+                out.put("IncompleteObjectsDestroyed", report.incompleteDestroyed());
                 return out;
             }));
         }

@@ -53,6 +53,15 @@ final class KeyTemplates {
         return new AttributeVector().class_(CKO_SECRET_KEY).id(id.bytes());
     }
 
+    /**
+     * True for a secret key whose key length reads 0: the defaults SoftHSM2 writes before the template and the
+     * value, left by a process killed mid-creation. Keys of fixed length (DES) have no CKA_VALUE_LEN at all.
+     */
+    static boolean isHalfWritten(AttributeVector secretKey) {
+        Integer length = secretKey.valueLen();
+        return length != null && length == 0;
+    }
+
     /** Matches every secret key visible to the logged-in user. */
     static AttributeVector allSecretKeys() {
         return new AttributeVector().class_(CKO_SECRET_KEY);

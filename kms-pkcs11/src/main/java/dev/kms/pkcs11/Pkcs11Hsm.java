@@ -19,18 +19,23 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_CLASS;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ID;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_LABEL;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE_LEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_GENERIC_SECRET_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA256_HMAC;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_ATTRIBUTE_VALUE_INVALID;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_GENERAL_ERROR;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_USER;
@@ -279,6 +284,34 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         return keys;
     }
 
+    @Override
+    public List<TokenObject> incompleteObjects() {
+        List<TokenObject> incomplete = new ArrayList<>();
+        forEachIncompleteObject("listing half-written objects", (session, handle, object) -> incomplete.add(object));
+        return incomplete;
+    }
+
+    @Override
+    public int destroyIncompleteObjects() {
+        objectLifecycle.lock();
+        try {
+            int[] destroyed = {0};
+            forEachIncompleteObject("destroying half-written objects", (session, handle, object) -> {
+                try {
+                    session.destroyObject(handle);
+                    destroyed[0]++;
+                } catch (TokenException e) {
+                    if (!Pkcs11Errors.isStaleHandle(e)) {
+                        throw e;
+                    }
+                }
+            });
+            return destroyed[0];
+        } finally {
+            objectLifecycle.unlock();
+        }
+    }
+
     /**
      * Fills the handle cache in one pass over the token: on SoftHSM2 a search by CKA_ID costs time linear in
      * the object count, so one walk at start is cheaper than a search on the first use of each key.
@@ -295,25 +328,79 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         void visit(long handle, MaterialId id, String label);
     }
 
-    /** Visits every secret key object with its CKA_ID (null unless a material id) and CKA_LABEL. */
+    private interface IncompleteObjectVisitor {
+        void visit(Session session, long handle, TokenObject object) throws TokenException;
+    }
+
+    /** Visits every complete secret key object with its CKA_ID (null unless a material id) and CKA_LABEL. */
     private void forEachSecretKey(String action, SecretKeyVisitor visitor) {
         withSession(action, session -> {
             for (long handle : session.findAllObjectsSingle(KeyTemplates.allSecretKeys())) {
-                AttributeVector attributes;
-                try {
-                    attributes = session.getAttrValues(handle, CKA_ID, CKA_LABEL);
-                } catch (TokenException e) {
-                    if (Pkcs11Errors.isStaleHandle(e)) {
-                        continue; // destroyed since the search
-                    }
-                    throw e;
+                KeyAttributes key = keyAttributes(session, handle);
+                if (key != null && !key.halfWritten()) {
+                    visitor.visit(handle, key.id(), key.label());
                 }
-                byte[] ckaId = attributes.id();
-                MaterialId id = ckaId != null && ckaId.length == MaterialId.LENGTH ? MaterialId.fromBytes(ckaId) : null;
-                visitor.visit(handle, id, attributes.label());
             }
             return null;
         });
+    }
+
+    /**
+     * Visits every object a process killed while the token wrote it left behind: SoftHSM2 rewrites an object's
+     * file as C_GenerateKey fills it in, so a SIGKILL leaves a prefix of the file. Depending on where it was cut,
+     * not even CKA_CLASS can be read, or a secret key's attributes cannot, or a secret key holds the defaults and
+     * no key (CKA_VALUE_LEN 0). None of them carries material.
+     */
+    private void forEachIncompleteObject(String action, IncompleteObjectVisitor visitor) {
+        withSession(action, session -> {
+            Set<Long> unreadable = new HashSet<>();
+            for (long handle : session.findAllObjectsSingle(new AttributeVector())) {
+                try {
+                    session.getAttrValues(handle, CKA_CLASS);
+                } catch (TokenException e) {
+                    if (Pkcs11Errors.is(e, CKR_ATTRIBUTE_VALUE_INVALID)) {
+                        unreadable.add(handle);
+                        visitor.visit(session, handle, new TokenObject(null, null));
+                    } else if (!Pkcs11Errors.isStaleHandle(e)) {
+                        throw e;
+                    }
+                }
+            }
+            // SoftHSM2 still matches some of the unreadable ones by class: each object is visited once.
+            for (long handle : session.findAllObjectsSingle(KeyTemplates.allSecretKeys())) {
+                if (unreadable.contains(handle)) {
+                    continue;
+                }
+                KeyAttributes key = keyAttributes(session, handle);
+                if (key != null && key.halfWritten()) {
+                    visitor.visit(session, handle, new TokenObject(key.id(), key.label()));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** What identifies a secret key object, and whether it is half-written (see forEachIncompleteObject). */
+    private record KeyAttributes(MaterialId id, String label, boolean halfWritten) {
+    }
+
+    /** The secret key's attributes, or null when it was destroyed since the search. */
+    private static KeyAttributes keyAttributes(Session session, long handle) throws TokenException {
+        AttributeVector attributes;
+        try {
+            attributes = session.getAttrValues(handle, CKA_ID, CKA_LABEL, CKA_VALUE_LEN);
+        } catch (TokenException e) {
+            if (Pkcs11Errors.isStaleHandle(e)) {
+                return null;
+            }
+            if (Pkcs11Errors.is(e, CKR_ATTRIBUTE_VALUE_INVALID)) {
+                return new KeyAttributes(null, null, true); // its file was cut inside these attributes
+            }
+            throw e;
+        }
+        byte[] ckaId = attributes.id();
+        MaterialId id = ckaId != null && ckaId.length == MaterialId.LENGTH ? MaterialId.fromBytes(ckaId) : null;
+        return new KeyAttributes(id, attributes.label(), KeyTemplates.isHalfWritten(attributes));
     }
 
     @Override
@@ -427,7 +514,10 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        long[] found = session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), 2);
+        long[] found = session.findObjectsSingle(KeyTemplates.secretKeyWithId(id), MAX_IDS_PER_MATERIAL);
+        if (found.length > 1) {
+            found = Arrays.stream(found).filter(h -> !halfWritten(session, h)).toArray();
+        }
         if (found.length == 0) {
             throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "key material " + id + " is not available in the HSM");
         }
@@ -436,5 +526,15 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         }
         handles.put(id, found[0]);
         return found[0];
+    }
+
+    /** True for a half-written copy (see {@link #forEachIncompleteObject}), which must never serve as the key. */
+    private static boolean halfWritten(Session session, long handle) {
+        try {
+            KeyAttributes key = keyAttributes(session, handle);
+            return key == null || key.halfWritten();
+        } catch (TokenException e) {
+            return true;
+        }
     }
 }

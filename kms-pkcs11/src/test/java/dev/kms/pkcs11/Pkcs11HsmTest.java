@@ -19,17 +19,24 @@ import org.xipki.pkcs11.wrapper.Session;
 import org.xipki.pkcs11.wrapper.StaticLogger;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -458,6 +465,53 @@ class Pkcs11HsmTest {
                         .id(new byte[] {1, 2, 3}).label("foreign")));
 
         assertTrue(hsm.listKeys().contains(new TokenObject(null, "foreign")), hsm.listKeys().toString());
+    }
+
+    /** Every SoftHSM2 object file of the test tokens (the object store is files, one per object). */
+    private static Set<Path> objectFiles() throws IOException {
+        String tokenDir = Files.readAllLines(token.configFile()).stream()
+                .filter(l -> l.startsWith("directories.tokendir")).findFirst().orElseThrow().split("=", 2)[1].strip();
+        try (Stream<Path> files = Files.walk(Path.of(tokenDir))) {
+            return files.filter(f -> f.toString().endsWith(".object")).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    void objectsLeftHalfWritten_neitherStopTheTokenOpening_norPassForKeys_andAreDestroyedOnRequest() throws Exception {
+        MaterialId kept = MaterialId.random();
+        hsm.generateKey(kept, KeySpec.SYMMETRIC_DEFAULT, "kept-" + kept);
+        AeadCiphertext sealed = hsm.encrypt(kept, DATA, AAD);
+        MaterialId interrupted = MaterialId.random();
+        String label = "interrupted-" + interrupted;
+        Set<Path> before = objectFiles();
+        hsm.generateKey(interrupted, KeySpec.SYMMETRIC_DEFAULT, label);
+        Set<Path> created = objectFiles();
+        created.removeAll(before);
+        assertEquals(1, created.size(), created::toString);
+        Path source = created.iterator().next(); // private objects' attributes are encrypted: found by being new
+        byte[] whole = Files.readAllBytes(source);
+        // What SIGKILL leaves while SoftHSM2 rewrites an object's file during C_GenerateKey: a prefix of it.
+        // SoftHSM2 cannot load some prefixes at all; others become objects of which nothing, or no key, can be read.
+        for (int length = 8; length < whole.length; length += 8) {
+            String name = UUID.randomUUID().toString();
+            Files.write(source.resolveSibling(name + ".object"), Arrays.copyOf(whole, length));
+            Files.createFile(source.resolveSibling(name + ".lock"));
+        }
+        hsm.close();
+        hsm = token.openHsm(); // used to fail: a secret key whose attributes cannot be read stopped the preload
+
+        List<TokenObject> incomplete = hsm.incompleteObjects();
+        assertTrue(incomplete.contains(new TokenObject(null, null)), "objects nothing can be read of: " + incomplete);
+        assertTrue(incomplete.contains(new TokenObject(interrupted, label)), "a copy with no key: " + incomplete);
+        assertFalse(hsm.listKeys().contains(new TokenObject(null, null)), "half-written objects are not keys");
+        assertEquals(1, hsm.listKeys().stream().filter(o -> kept.equals(o.id())).count());
+        assertArrayEquals(DATA, hsm.decrypt(kept, sealed, AAD));
+
+        assertEquals(incomplete.size(), hsm.destroyIncompleteObjects());
+        assertEquals(List.of(), hsm.incompleteObjects());
+        hsm.destroyKey(interrupted); // the copies that kept enough to look whole: orphans, which reconcile reports
+        assertFalse(hsm.listKeys().stream().anyMatch(o -> interrupted.equals(o.id())));
+        assertArrayEquals(DATA, hsm.decrypt(kept, sealed, AAD));
     }
 
     @Test

@@ -47,6 +47,15 @@ public interface Hsm {
     /** Every secret-key object in the token, with its CKA_ID (null when not a material id) and label. */
     List<TokenObject> listKeys();
 
+    /**
+     * Objects a process killed while the token was writing them left half-written: they carry no key material
+     * and are never listed by {@link #listKeys()} nor used as a key. Their id and label are null when unreadable.
+     */
+    List<TokenObject> incompleteObjects();
+
+    /** Destroys every object {@link #incompleteObjects()} lists; answers how many were destroyed. */
+    int destroyIncompleteObjects();
+
     /** What the token is and what it can do, for operators. */
     HsmStatus status();
 

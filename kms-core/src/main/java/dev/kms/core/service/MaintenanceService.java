@@ -56,10 +56,12 @@ public final class MaintenanceService {
 
     /**
      * Token objects with a key material's label that no key refers to, key materials missing from the token, the
-     * service's own keys ({@link ServiceKeys#LABEL_PREFIX}) and the objects kms did not create.
+     * service's own keys ({@link ServiceKeys#LABEL_PREFIX}), the objects kms did not create, and the objects a
+     * killed process left half-written ({@link Hsm#incompleteObjects()}), with how many of those were destroyed.
      */
     public record ReconcileReport(List<Hsm.TokenObject> orphans, List<MaterialId> missing, int serviceObjects,
-                                  int foreignObjects, boolean orphansDestroyed) {
+                                  int foreignObjects, boolean orphansDestroyed, List<Hsm.TokenObject> incomplete,
+                                  int incompleteDestroyed) {
     }
 
     /** Rotates every key whose automatic rotation is due and deletes every key whose deletion date passed. */
@@ -102,9 +104,11 @@ public final class MaintenanceService {
     /**
      * Compares the token with the metadata. Token objects are listed before the metadata is read, so a key
      * committed in between is not mistaken for an orphan; one still being created may be, which is why
-     * destroying orphans is an explicit choice.
+     * destroying orphans is an explicit choice. Half-written objects hold no material, so destroying them loses
+     * nothing; it is asked for apart because on a partition shared with other applications they may be theirs.
      */
-    public ReconcileReport reconcile(boolean destroyOrphans) {
+    public ReconcileReport reconcile(boolean destroyOrphans, boolean destroyIncomplete) {
+        List<Hsm.TokenObject> incomplete = hsm.incompleteObjects();
         List<Hsm.TokenObject> tokenObjects = hsm.listKeys();
         Set<MaterialId> known = keys.store().allMaterialIds();
         List<Hsm.TokenObject> orphans = new ArrayList<>();
@@ -126,10 +130,17 @@ public final class MaintenanceService {
         }
         List<MaterialId> missing = known.stream().filter(id -> !present.contains(id)).sorted(
                 java.util.Comparator.comparing(MaterialId::hex)).toList();
+        // First: destroying an orphan by its id also takes the half-written copies that carry that id.
+        int incompleteDestroyed = 0;
+        if (destroyIncomplete) {
+            incompleteDestroyed = hsm.destroyIncompleteObjects();
+            LOG.info("Destroyed {} half-written token objects", incompleteDestroyed);
+        }
         if (destroyOrphans) {
             orphans.forEach(o -> materials.destroy(o.id()));
             LOG.info("Destroyed {} orphaned token objects", orphans.size());
         }
-        return new ReconcileReport(orphans, missing, service, foreign, destroyOrphans);
+        return new ReconcileReport(orphans, missing, service, foreign, destroyOrphans, incomplete,
+                incompleteDestroyed);
     }
 }

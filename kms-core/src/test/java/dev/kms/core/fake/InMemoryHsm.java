@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A fake {@link Hsm} on the JDK's AES/GCM and HmacSHA256 with keys in a map; same error semantics as the token. */
 public final class InMemoryHsm implements Hsm {
@@ -25,6 +26,7 @@ public final class InMemoryHsm implements Hsm {
 
     private final SecureRandom random = new SecureRandom();
     private final Map<MaterialId, StoredKey> keys = new ConcurrentHashMap<>();
+    private final List<TokenObject> halfWritten = new CopyOnWriteArrayList<>();
 
     /** A key, its spec and its label; never printed. */
     private static final class StoredKey {
@@ -136,6 +138,23 @@ public final class InMemoryHsm implements Hsm {
     @Override
     public List<TokenObject> listKeys() {
         return keys.entrySet().stream().map(e -> new TokenObject(e.getKey(), e.getValue().label)).toList();
+    }
+
+    /** What a token holds after a process was killed while creating an object; see {@link Hsm#incompleteObjects()}. */
+    public void addHalfWrittenObject(TokenObject object) {
+        halfWritten.add(object);
+    }
+
+    @Override
+    public List<TokenObject> incompleteObjects() {
+        return List.copyOf(halfWritten);
+    }
+
+    @Override
+    public int destroyIncompleteObjects() {
+        int count = halfWritten.size();
+        halfWritten.clear();
+        return count;
     }
 
     @Override

@@ -80,7 +80,7 @@ public abstract class KmsScenarios {
         kms = Kms.create(DEPLOYMENT, hsm, store, new TestPolicyParser(), new FakePrincipalDirectory("111122223333"), clock);
     }
 
-    private KmsKey newKey() {
+    protected KmsKey newKey() {
         return kms.keys().createKey(ROOT, CreateKeyRequest.defaults());
     }
 
@@ -664,20 +664,21 @@ public abstract class KmsScenarios {
         MaterialId orphan = MaterialId.random();
         hsm.generateKey(orphan, KeySpec.SYMMETRIC_DEFAULT, "kms/interrupted-create/1");
         hsm.destroyKey(broken.currentMaterial().id());
-        int serviceBefore = kms.maintenance().reconcile(false).serviceObjects();
+        int serviceBefore = kms.maintenance().reconcile(false, false).serviceObjects();
         hsm.generateKey(MaterialId.random(), KeySpec.SYMMETRIC_DEFAULT, ServiceKeys.LABEL_PREFIX + "reconcile-test");
         hsm.generateKey(MaterialId.random(), KeySpec.SYMMETRIC_DEFAULT, "another application's key");
 
-        var report = kms.maintenance().reconcile(false);
+        var report = kms.maintenance().reconcile(false, false);
         assertEquals(List.of(orphan), report.orphans().stream().map(Hsm.TokenObject::id).toList());
         assertEquals(List.of(broken.currentMaterial().id()), report.missing());
         assertEquals(serviceBefore + 1, report.serviceObjects(), "the service's own keys are neither orphans nor foreign");
         assertEquals(1, report.foreignObjects());
+        assertEquals(List.of(), report.incomplete(), "a healthy token has no half-written objects");
         assertTrue(tokenMaterialIds().contains(orphan));
 
-        kms.maintenance().reconcile(true);
+        kms.maintenance().reconcile(true, false);
         assertFalse(tokenMaterialIds().contains(orphan));
         assertTrue(tokenMaterialIds().contains(key.currentMaterial().id()));
-        assertTrue(kms.maintenance().reconcile(false).orphans().isEmpty());
+        assertTrue(kms.maintenance().reconcile(false, false).orphans().isEmpty());
     }
 }

@@ -43,7 +43,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -70,8 +69,6 @@ final class AuthzBench {
             {"Version": "2012-10-17", "Statement": [{"Sid": "EncryptWithPurpose", "Effect": "Allow",
               "Action": "kms:Encrypt", "Resource": "*",
               "Condition": {"StringEquals": {"kms:EncryptionContext:purpose": "bench"}}}]}""";
-    /** As kms-cli's KmsSession: a user's identity policies are re-read from SQLite after this long. */
-    static final Duration IDENTITY_POLICY_TTL = Duration.ofSeconds(5);
     private static final int PLAINTEXT_BYTES = 64;
 
     private final BenchOptions options;
@@ -103,7 +100,7 @@ final class AuthzBench {
         // The product's wiring (kms-cli KmsSession), plus the metadata cache the throughput table uses too.
         IdentityServices identity = IdentityServices.create(KmsBench.DEPLOYMENT, hsm, identities, identities, parser, clock);
         Kms kms = Kms.create(KmsBench.DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, KmsBench.METADATA_TTL), parser,
-                new IdentityDirectory(identity, clock, IDENTITY_POLICY_TTL), clock);
+                new IdentityDirectory(identity, clock, IdentityDirectory.POLICY_STALENESS), clock);
         Principal user = createUser(identity);
         Path auditDir = options.dir().resolve("audit");
         HsmTrailSealer sealer = new HsmTrailSealer(hsm,

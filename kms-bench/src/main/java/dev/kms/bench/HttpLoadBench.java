@@ -124,7 +124,7 @@ final class HttpLoadBench {
         // kms-cli KmsSession's wiring: keys and aliases cached for 1 s, identity policies re-read after 5 s.
         IdentityServices identity = IdentityServices.create(KmsBench.DEPLOYMENT, hsm, identities, identities, parser,
                 clock);
-        IdentityDirectory directory = new IdentityDirectory(identity, clock, AuthzBench.IDENTITY_POLICY_TTL);
+        IdentityDirectory directory = new IdentityDirectory(identity, clock, IdentityDirectory.POLICY_STALENESS);
         Kms kms = Kms.create(KmsBench.DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, PRODUCT_METADATA_TTL), parser,
                 directory, clock);
         Credentials credentials = createUser(identity);

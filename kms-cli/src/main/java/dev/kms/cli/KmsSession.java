@@ -59,8 +59,6 @@ final class KmsSession implements KmsClient, AutoCloseable {
     static final String SEAL_KEY_ID = ServiceKeys.LABEL_PREFIX + ServiceKeys.AUDIT_SEAL;
     /** How long a command waits for another one writing the same trail (see AuditTrailLock). */
     private static final Duration TRAIL_LOCK_TIMEOUT = Duration.ofSeconds(60);
-    /** A command is one short process, but the directory is also what a long-running node would use. */
-    private static final Duration IDENTITY_POLICY_TTL = Duration.ofSeconds(5);
     /**
      * Keys and aliases stay in memory this long, so a server's Encrypt and Decrypt do not read SQLite; this
      * process's own writes show at once, and another process's within this time.
@@ -171,7 +169,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
             throw e;
         }
         Kms kms = Kms.create(deployment, hsm, new CachingMetadataStore(store, METADATA_TTL), parser,
-                new IdentityDirectory(identity, Clock.systemUTC(), IDENTITY_POLICY_TTL), Clock.systemUTC());
+                new IdentityDirectory(identity, Clock.systemUTC(), IdentityDirectory.POLICY_STALENESS), Clock.systemUTC());
         RequestContext operator = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
                 null, "kms-cli");
         KmsSession session = new KmsSession(hsm, store, identities, kms, sealer, auditDirectory, trail, trailLock,

@@ -19,6 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * effect within that time on a long-running node, as IAM's changes propagate after a short delay.
  */
 public final class IdentityDirectory implements PrincipalDirectory {
+    /**
+     * How stale a node's copy of a principal's identity policies may be: every node uses this bound, so a
+     * changed or added policy (a Deny included) is in force on every node within it. AWS IAM documents its own
+     * changes as eventually consistent, typically within seconds; README, Security notes, names this bound.
+     */
+    public static final Duration POLICY_STALENESS = Duration.ofSeconds(5);
+
     /** Bounds memory only; at the bound the whole cache is dropped, which costs one store read per principal. */
     private static final int MAX_CACHED = 10_000;
 

@@ -69,7 +69,8 @@ final class CliFixture {
             config.append(line).append('\n');
         }
         try {
-            Files.writeString(home.resolve("config.properties"), config);
+            Path file = Files.writeString(home.resolve("config.properties"), config);
+            Files.setPosixFilePermissions(file, KmsHome.OWNER_ONLY_FILE); // as kms writes its own
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +24,17 @@ class SoftHsmTokenTest {
         assertTrue(text.contains("objectstore.backend = file"), text);
         assertTrue(text.contains("log.level = ERROR"), text);
         assertTrue(Files.isDirectory(dir.resolve("tokens")));
+    }
+
+    @Test
+    void writeConfig_isOwnerOnly_evenOverAFileAnEarlierVersionLeftReadable(@TempDir Path dir) throws Exception {
+        Path earlier = dir.resolve("softhsm2.conf");
+        Files.writeString(earlier, "old");
+        Files.setPosixFilePermissions(earlier, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Path conf = SoftHsmToken.writeConfig(dir);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tokens"))));
     }
 
     @Test

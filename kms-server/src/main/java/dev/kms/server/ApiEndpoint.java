@@ -165,8 +165,8 @@ public final class ApiEndpoint {
                 "Request body exceeds the limit of " + maxBodyBytes + " bytes.");
     }
 
-    /** The answer to a request whose headers or body did not arrive within the server's read timeout. */
-    public Answer timedOut(String requestId) {
+    /** The answer to a request whose body did not arrive within the server's read timeout. */
+    public static Answer timedOut(String requestId) {
         return error(408, requestId, "RequestTimeoutException",
                 "The request was not received in full within the server's read timeout.");
     }

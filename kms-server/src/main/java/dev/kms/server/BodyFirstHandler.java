@@ -122,7 +122,7 @@ final class BodyFirstHandler extends Handler.Wrapper {
                 handOn();
             } else if (failure instanceof TimeoutException) {
                 // Jetty's idle timeout (the connection went quiet mid-body), or a stop that shortened it.
-                answers.api(request, response, callback, endpoint.timedOut(ApiEndpoint.newRequestId()), true);
+                answers.api(request, response, callback, ApiEndpoint.timedOut(ApiEndpoint.newRequestId()), true);
             } else if (failure instanceof IllegalStateException) {
                 // What asByteArrayAsync fails with when a body without Content-Length grows past the cap.
                 answers.api(request, response, callback, endpoint.tooLarge(ApiEndpoint.newRequestId()), true);
@@ -136,7 +136,7 @@ final class BodyFirstHandler extends Handler.Wrapper {
                 return;
             }
             request.fail(new TimeoutException("the request body did not arrive within " + readTimeout));
-            answers.api(request, response, callback, endpoint.timedOut(ApiEndpoint.newRequestId()), true);
+            answers.api(request, response, callback, ApiEndpoint.timedOut(ApiEndpoint.newRequestId()), true);
         }
 
         private void handOn() {

@@ -277,8 +277,7 @@ public final class KmsHttpServer implements AutoCloseable {
                 case THROTTLED -> ApiEndpoint.error(400, requestId, "ThrottlingException", "Rate exceeded");
                 case 413, 431 -> ApiEndpoint.error(413, requestId, "RequestEntityTooLargeException",
                         "The request is too large.");
-                case 408 -> ApiEndpoint.error(408, requestId, "RequestTimeoutException",
-                        "The request was not received in full within the server's read timeout.");
+                case 408 -> ApiEndpoint.timedOut(requestId);
                 case 505 -> ApiEndpoint.error(505, requestId, "SerializationException",
                         "The request's HTTP version is not supported; use HTTP/1.1.");
                 case 500, 503 -> ApiEndpoint.error(status, requestId,

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -249,49 +248,31 @@ class KmsHttpServerTest {
 
     @Test
     void requestsBeyondTheAdmissionLimit_areThrottled() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
+        HeldCalls held = new HeldCalls();
         fixture = new ServerFixture(KmsHttpServer.Options.defaults(0).withConcurrency(1, 0, Duration.ofMillis(100)),
-                (ctx, op, body) -> {
-                    entered.countDown();
-                    await(release);
-                    return JsonNodeFactory.instance.objectNode();
-                });
+                held);
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> unchecked(() -> post("{}", Map.of())));
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertTrue(held.entered());
         assertAwsError(post("{}", Map.of()), 400, "ThrottlingException");
-        release.countDown();
+        held.release();
         assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
     }
 
     @Test
     void close_letsTheInFlightRequestFinish() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        fixture = new ServerFixture((ctx, op, body) -> {
-            entered.countDown();
-            await(release);
-            return JsonNodeFactory.instance.objectNode().put("Done", true);
-        });
+        HeldCalls held = new HeldCalls();
+        fixture = new ServerFixture(held);
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> unchecked(() -> post("{}", Map.of())));
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertTrue(held.entered());
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(fixture::close);
         Thread.sleep(200); // the stop has begun and is waiting for the request
         assertFalse(stopping.isDone());
-        release.countDown();
+        held.release();
         HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
         assertEquals("{\"Done\":true}", response.body());
         stopping.get(10, TimeUnit.SECONDS);
         fixture = null;
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     interface Call<T> {

@@ -1,6 +1,5 @@
 package dev.kms.server;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,22 +132,13 @@ class ServerMetricsTest {
 
     @Test
     void inFlight_countsTheRequestBeingProcessed() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        fixture = new ServerFixture((ctx, op, body) -> {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return JsonNodeFactory.instance.objectNode();
-        });
+        HeldCalls held = new HeldCalls();
+        fixture = new ServerFixture(held);
         try (KmsClient kms = client(fixture.server.endpoint())) {
             CompletableFuture<?> call = CompletableFuture.runAsync(() -> kms.listKeys(r -> { }));
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            assertTrue(held.entered());
             assertEquals(Optional.of(1.0), sample(metrics(), "kms_requests_in_flight", Map.of()));
-            release.countDown();
+            held.release();
             call.get(10, TimeUnit.SECONDS);
         }
         assertEquals(Optional.of(0.0), sample(metrics(), "kms_requests_in_flight", Map.of()));

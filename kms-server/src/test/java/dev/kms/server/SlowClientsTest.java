@@ -1,6 +1,5 @@
 package dev.kms.server;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,18 +182,9 @@ class SlowClientsTest {
 
     @Test
     void healthCheck_isAnswered_whileEverySlotIsBusy() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
+        HeldCalls held = new HeldCalls();
         fixture = new ServerFixture(KmsHttpServer.Options.defaults(0).withConcurrency(1, 0, Duration.ofMillis(100)),
-                (ctx, op, body) -> {
-                    entered.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return JsonNodeFactory.instance.objectNode();
-                });
+                held);
         CompletableFuture<HttpResponse<String>> busy = CompletableFuture.supplyAsync(() -> {
             try {
                 return listKeys();
@@ -202,12 +192,12 @@ class SlowClientsTest {
                 throw new IllegalStateException(e);
             }
         });
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertTrue(held.entered());
         assertEquals("ThrottlingException", listKeys().headers().firstValue("x-amzn-ErrorType").orElse(""),
                 "the one slot is taken");
         HttpResponse<String> health = health();
         assertEquals(200, health.statusCode(), health.body());
-        release.countDown();
+        held.release();
         assertEquals(200, busy.get(10, TimeUnit.SECONDS).statusCode());
     }
 

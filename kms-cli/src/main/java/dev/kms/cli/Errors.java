@@ -36,6 +36,8 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
         if (ex instanceof KmsException kms) {
             LOG.debug("{} failed", command.getCommandName(), kms);
             err.println(line(KmsJsonApi.errorBody(kms)));
+            err.flush();
+            return kms.code().exitCode();
         } else if (ex instanceof RemoteServiceException remote) {
             LOG.debug("{} failed on the server", command.getCommandName(), remote);
             err.println(line(remote.body()));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.server.QueryApiEndpoint;
-import dev.kms.server.QueryErrors;
 import dev.kms.server.QueryXml;
 import dev.kms.server.SigV4Signer;
 
@@ -66,7 +65,7 @@ final class HttpQueryClient {
             return new CliException("the server at " + http.endpoint() + " answered HTTP " + response.statusCode()
                     + " without an AWS error body");
         }
-        ErrorCode domain = QueryErrors.domainCode(error.get("Code"));
+        ErrorCode domain = ErrorCode.ofQueryCode(error.get("Code"));
         return domain != null ? new KmsException(domain, error.get("Message"))
                 : new RemoteServiceException(error.get("Code"), error.get("Message"), response.statusCode());
     }

@@ -136,7 +136,7 @@ public final class ApiEndpoint {
             return health(requestId);
         }
         if (!"/".equals(call.rawPath()) || !"POST".equals(call.method())) {
-            return error(404, requestId, "UnknownOperationException",
+            return error(ErrorCode.UNKNOWN_PATH, requestId,
                     "This service answers POST / with X-Amz-Target: TrentService.<Operation>.");
         }
         if (call.body().length > maxBodyBytes) {
@@ -146,39 +146,40 @@ public final class ApiEndpoint {
             // IAM and STS (form-encoded, Action=...); KMS requests carry X-Amz-Target and JSON instead.
             return queryApi.handle(call, requestId);
         }
+        Principal principal;
         try {
-            Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
+            principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
                     call.rawQuery(), call.headers(), call.body()));
-            // Counted once the account is known: an unauthenticated flood is bounded by admission instead.
-            if (!rateLimiter.tryAcquire(principal.accountId())) {
-                return error(400, requestId, "ThrottlingException", "Rate exceeded").by(principal);
-            }
-            return api(call, principal, requestId).by(principal);
-        } catch (AuthError e) {
-            return error(e.status(), requestId, e.awsName(), e.getMessage());
+        } catch (KmsException refused) {
+            return error(refused.code(), requestId, refused.getMessage());
         }
+        // Counted once the account is known: an unauthenticated flood is bounded by admission instead.
+        if (!rateLimiter.tryAcquire(principal.accountId())) {
+            return error(ErrorCode.THROTTLING, requestId, "Rate exceeded").by(principal);
+        }
+        return api(call, principal, requestId).by(principal);
     }
 
     /** The answer to a body over {@link #maxBodyBytes()}, before it is read in full. */
     public Answer tooLarge(String requestId) {
-        return error(413, requestId, "RequestEntityTooLargeException",
+        return error(ErrorCode.REQUEST_TOO_LARGE, requestId,
                 "Request body exceeds the limit of " + maxBodyBytes + " bytes.");
     }
 
     /** The answer to a request whose body did not arrive within the server's read timeout. */
     public static Answer timedOut(String requestId) {
-        return error(408, requestId, "RequestTimeoutException",
+        return error(ErrorCode.REQUEST_TIMEOUT, requestId,
                 "The request was not received in full within the server's read timeout.");
     }
 
     private Answer api(Call call, Principal principal, String requestId) {
         String contentType = first(call.headers(), "Content-Type");
         if (contentType == null || !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE)) {
-            return error(400, requestId, "SerializationException", "Content-Type must be " + CONTENT_TYPE + ".");
+            return error(ErrorCode.SERIALIZATION, requestId, "Content-Type must be " + CONTENT_TYPE + ".");
         }
         String target = first(call.headers(), "X-Amz-Target");
         if (target == null || !target.startsWith(TARGET_PREFIX) || target.length() == TARGET_PREFIX.length()) {
-            return error(400, requestId, "UnknownOperationException",
+            return error(ErrorCode.UNKNOWN_OPERATION, requestId,
                     "X-Amz-Target must be " + TARGET_PREFIX + "<Operation>.");
         }
         String operation = target.substring(TARGET_PREFIX.length());
@@ -186,7 +187,7 @@ public final class ApiEndpoint {
         try {
             request = JsonRequestBody.parse(call.body());
         } catch (JsonRequestBody.Refused e) {
-            return error(400, requestId, "SerializationException", e.getMessage());
+            return error(ErrorCode.SERIALIZATION, requestId, e.getMessage());
         }
         RequestContext ctx = new RequestContext(principal, null, call.sourceIp(), first(call.headers(), "User-Agent"),
                 requestId);
@@ -196,19 +197,11 @@ public final class ApiEndpoint {
             if (e.code().serverFault()) {
                 LOG.warn("request {} {} failed: {}", requestId, operation, e.code().awsName(), e);
             }
-            return new Answer(status(e.code()), requestId, e.code().awsName(), bytes(KmsJsonApi.errorBody(e)));
+            return new Answer(e.code().httpStatus(), requestId, e.code().awsName(), bytes(KmsJsonApi.errorBody(e)));
         } catch (RuntimeException | JsonProcessingException e) {
             LOG.error("request {} {} failed unexpectedly", requestId, operation, e);
-            return error(500, requestId, ErrorCode.INTERNAL.awsName(), "The service failed to process the request.");
+            return error(ErrorCode.INTERNAL, requestId, "The service failed to process the request.");
         }
-    }
-
-    /** docs/kms-reference.md, Wire protocol: 400 for client errors, 500 for service faults, 503 for timeouts. */
-    static int status(ErrorCode code) {
-        if (code == ErrorCode.DEPENDENCY_TIMEOUT) {
-            return 503;
-        }
-        return code.serverFault() ? 500 : 400;
     }
 
     /** The answer to {@code GET /healthz}: 200 when the service is ready, else 503. */
@@ -224,9 +217,15 @@ public final class ApiEndpoint {
         return new Answer(ready ? 200 : 503, requestId, null, bytes(body));
     }
 
-    static Answer error(int status, String requestId, String type, String message) {
-        ObjectNode body = JSON.objectNode().put("__type", type).put("message", message);
-        return new Answer(status, requestId, type, bytes(body));
+    /** The AWS JSON 1.1 error body of {@code code}, with its status (docs/kms-reference.md, Wire protocol). */
+    static Answer error(ErrorCode code, String requestId, String message) {
+        return error(code.httpStatus(), code, requestId, message);
+    }
+
+    /** {@code code}'s body under another status: the one Jetty chose for HTTP it could not parse. */
+    static Answer error(int status, ErrorCode code, String requestId, String message) {
+        ObjectNode body = JSON.objectNode().put("__type", code.awsName()).put("message", message);
+        return new Answer(status, requestId, code.awsName(), bytes(body));
     }
 
     private static byte[] bytes(ObjectNode node) {

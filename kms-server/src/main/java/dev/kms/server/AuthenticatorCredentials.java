@@ -3,9 +3,9 @@ package dev.kms.server;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Authenticator;
+import dev.kms.core.identity.CredentialsRefused;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.Secret;
-import dev.kms.server.AuthError.Code;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,8 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * AWS too). Refusals are never cached, and a cached key must come with the same session token it was accepted with.
  */
 public final class AuthenticatorCredentials implements CredentialLookup {
-    static final String INVALID_TOKEN = "The security token included in the request is invalid.";
-    static final String EXPIRED_TOKEN = "The security token included in the request is expired";
     /** How long an accepted access key's principal is reused before the identity store is asked again. */
     public static final Duration PRINCIPAL_TTL = Duration.ofSeconds(1);
     /** A bound on the keys remembered; past it the cache is emptied and refills from the next requests. */
@@ -96,14 +94,11 @@ public final class AuthenticatorCredentials implements CredentialLookup {
         return token.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The Authenticator says AccessDenied with AWS's wording; the wire wants the AWS name of that wording. */
+    /** A local caller's AccessDenied becomes the SigV4 refusal it stands for, with the same wording. */
     private static RuntimeException translate(KmsException e) {
-        if (e.code() != ErrorCode.ACCESS_DENIED) {
-            return e;
+        if (e instanceof CredentialsRefused refused) {
+            return new KmsException(refused.reason().sigV4Code(), refused.getMessage());
         }
-        if (e.getMessage() != null && e.getMessage().startsWith(EXPIRED_TOKEN)) {
-            return new AuthError(Code.EXPIRED_TOKEN, EXPIRED_TOKEN);
-        }
-        return new AuthError(Code.UNRECOGNIZED_CLIENT, INVALID_TOKEN);
+        return e;
     }
 }

@@ -4,7 +4,7 @@ import dev.kms.core.identity.Principal;
 
 /**
  * Where {@link SigV4Verifier} finds who an access key belongs to and the secret to recompute its signatures.
- * Implementations throw {@link AuthError} (UnrecognizedClientException, ExpiredTokenException) for a key that
+ * Implementations throw {@link dev.kms.core.error.KmsException} (UnrecognizedClientException, ExpiredTokenException) for a key that
  * may not be used.
  */
 public interface CredentialLookup {

@@ -1,5 +1,6 @@
 package dev.kms.server;
 
+import dev.kms.core.error.ErrorCode;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
@@ -274,17 +275,17 @@ public final class KmsHttpServer implements AutoCloseable {
             int status = response.getStatus();
             String requestId = ApiEndpoint.newRequestId();
             ApiEndpoint.Answer answer = switch (status) {
-                case THROTTLED -> ApiEndpoint.error(400, requestId, "ThrottlingException", "Rate exceeded");
-                case 413, 431 -> ApiEndpoint.error(413, requestId, "RequestEntityTooLargeException",
-                        "The request is too large.");
+                case THROTTLED -> ApiEndpoint.error(ErrorCode.THROTTLING, requestId, "Rate exceeded");
+                case 413, 431 -> ApiEndpoint.error(ErrorCode.REQUEST_TOO_LARGE, requestId, "The request is too large.");
                 case 408 -> ApiEndpoint.timedOut(requestId);
-                case 505 -> ApiEndpoint.error(505, requestId, "SerializationException",
+                case 505 -> ApiEndpoint.error(ErrorCode.HTTP_VERSION_NOT_SUPPORTED, requestId,
                         "The request's HTTP version is not supported; use HTTP/1.1.");
-                case 500, 503 -> ApiEndpoint.error(status, requestId,
-                        status == 503 ? "ServiceUnavailableException" : "KMSInternalException",
+                case 503 -> ApiEndpoint.error(ErrorCode.SERVICE_UNAVAILABLE, requestId,
                         "The service failed to process the request.");
-                default -> ApiEndpoint.error(status >= 400 && status < 500 ? status : 400, requestId,
-                        "SerializationException", "The request could not be parsed as HTTP.");
+                case 500 -> ApiEndpoint.error(ErrorCode.INTERNAL, requestId, "The service failed to process the request.");
+                // Jetty's own 4xx (414, 426, ...) is kept: the status says more than a plain 400 would.
+                default -> ApiEndpoint.error(status >= 400 && status < 500 ? status : 400, ErrorCode.SERIALIZATION,
+                        requestId, "The request could not be parsed as HTTP.");
             };
             if (ApiEndpoint.isHealthCheck(request.getMethod(), request.getHttpURI().getPath())) {
                 answers.unrecorded(response, callback, answer);

@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * AWS's Query protocol for IAM (Version 2010-05-08) and STS (2011-06-15) on {@code POST /}: a form-encoded body
  * with {@code Action}, {@code Version} and the action's parameters, signed with SigV4 for service {@code iam} or
- * {@code sts}, answered in XML ({@link QueryXml}) with the Query APIs' error codes ({@link QueryErrors}).
+ * {@code sts}, answered in XML ({@link QueryXml}) with the Query APIs' error codes ({@link ErrorCode#queryCode()}).
  * {@link ApiEndpoint} hands it the requests whose Content-Type is form-encoded; the service is the one the
  * signature's credential scope names, as AWS routes by endpoint.
  *
@@ -93,15 +93,12 @@ public final class QueryApiEndpoint {
             Principal principal = verifier.verify(new SigV4Verifier.SignedRequest(call.method(), call.rawPath(),
                     call.rawQuery(), call.headers(), call.body()));
             if (!rateLimiter.tryAcquire(principal.accountId())) {
-                return error(service, QueryErrors.THROTTLING, "Rate exceeded", requestId).by(principal);
+                return error(service, ErrorCode.THROTTLING, "Rate exceeded", requestId).by(principal);
             }
             return action(service, parameters, new RequestContext(principal, null, call.sourceIp(),
                     first(call.headers(), "User-Agent"), requestId)).by(principal);
-        } catch (AuthError e) {
-            return error(service, QueryErrors.of(e.code()), e.getMessage(), requestId);
-        } catch (MalformedForm e) {
-            return error(service, new QueryErrors.WireError("MalformedQueryString", 400, true), e.getMessage(),
-                    requestId);
+        } catch (KmsException refused) { // a malformed form, or a SigV4 refusal
+            return error(service, refused.code(), refused.getMessage(), requestId);
         }
     }
 
@@ -117,11 +114,10 @@ public final class QueryApiEndpoint {
         String action = parameters.remove("Action");
         String version = parameters.remove("Version");
         if (action == null || action.isEmpty()) {
-            return error(service, new QueryErrors.WireError("MissingAction", 400, true),
-                    "Missing Action parameter.", requestId);
+            return error(service, ErrorCode.MISSING_ACTION, "Missing Action parameter.", requestId);
         }
         if (!VERSIONS.get(service).equals(version)) {
-            return error(service, QueryErrors.of(ErrorCode.UNKNOWN_OPERATION), "Could not find operation " + action
+            return error(service, ErrorCode.UNKNOWN_OPERATION, "Could not find operation " + action
                     + " for version " + (version == null ? "NO_VERSION_SPECIFIED" : version), requestId);
         }
         try {
@@ -132,22 +128,21 @@ public final class QueryApiEndpoint {
             return new ApiEndpoint.Answer(200, requestId, null, QueryXml.result(service, action, result, requestId),
                     null, QueryXml.CONTENT_TYPE, null);
         } catch (KmsException e) {
-            QueryErrors.WireError wire = QueryErrors.of(e.code());
-            if (!wire.sender()) {
+            if (e.code().serverFault()) {
                 LOG.warn("request {} {}:{} failed: {}", requestId, service, action, e.code().awsName(), e);
             }
-            return error(service, wire, e.getMessage(), requestId);
+            return error(service, e.code(), e.getMessage(), requestId);
         } catch (RuntimeException e) {
             LOG.error("request {} {}:{} failed unexpectedly", requestId, service, action, e);
-            return error(service, QueryErrors.of(ErrorCode.INTERNAL), "The service failed to process the request.",
-                    requestId);
+            return error(service, ErrorCode.INTERNAL, "The service failed to process the request.", requestId);
         }
     }
 
-    static ApiEndpoint.Answer error(String service, QueryErrors.WireError wire, String message, String requestId) {
-        return new ApiEndpoint.Answer(wire.status(), requestId, wire.code(),
-                QueryXml.error(service, wire.sender(), wire.code(), message, requestId), null, QueryXml.CONTENT_TYPE,
-                null);
+    /** {@code code} as the Query protocol answers it: its Query code and status (ErrorCode, the error table). */
+    static ApiEndpoint.Answer error(String service, ErrorCode code, String message, String requestId) {
+        return new ApiEndpoint.Answer(code.queryStatus(), requestId, code.queryCode(),
+                QueryXml.error(service, code.querySender(), code.queryCode(), message, requestId), null,
+                QueryXml.CONTENT_TYPE, null);
     }
 
     /**
@@ -181,7 +176,7 @@ public final class QueryApiEndpoint {
                 bytes.write(Character.digit(encoded.charAt(i + 1), 16) << 4 | Character.digit(encoded.charAt(i + 2), 16));
                 i += 2;
             } else if (c == '%') {
-                throw new MalformedForm("The request body is not valid application/x-www-form-urlencoded data.");
+                throw new KmsException(ErrorCode.MALFORMED_QUERY_STRING, "The request body is not valid application/x-www-form-urlencoded data.");
             } else {
                 bytes.write(c);
             }
@@ -189,7 +184,7 @@ public final class QueryApiEndpoint {
         try {
             return StrictText.decodeUtf8(bytes.toByteArray());
         } catch (CharacterCodingException e) {
-            throw new MalformedForm("The request body's parameters are not valid UTF-8 once percent-decoded.");
+            throw new KmsException(ErrorCode.MALFORMED_QUERY_STRING, "The request body's parameters are not valid UTF-8 once percent-decoded.");
         }
     }
 
@@ -210,12 +205,6 @@ public final class QueryApiEndpoint {
             String[] parts = authorization.substring(credential + "Credential=".length(),
                     end < 0 ? authorization.length() : end).strip().split("/", -1);
             return parts.length == 5 ? new Scope(parts[2], parts[3].toLowerCase(Locale.ROOT)) : new Scope("", "");
-        }
-    }
-
-    private static final class MalformedForm extends RuntimeException {
-        MalformedForm(String message) {
-            super(message, null, false, false);
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.kms.server;
 
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
-import dev.kms.server.AuthError.Code;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Verifies AWS Signature Version 4 in the header form (docs/kms-reference.md, Wire protocol: Authentication)
  * and answers the principal that signed. Pure: it sees a method, a raw path and query, headers and the body,
- * never an HTTP server type. Failures are {@link AuthError}s with the AWS error names.
+ * never an HTTP server type. Failures are {@link KmsException}s with the SigV4 codes of {@link ErrorCode}.
  */
 public final class SigV4Verifier {
     /** How far a request's X-Amz-Date may be from the server clock, either way. */
@@ -107,28 +108,28 @@ public final class SigV4Verifier {
         }
     }
 
-    /** The principal whose signature {@code request} carries; throws {@link AuthError} otherwise. */
+    /** The principal whose signature {@code request} carries; throws {@link KmsException} otherwise. */
     public Principal verify(SignedRequest request) {
         List<String> authorization = request.header("Authorization");
         if (authorization.isEmpty()) {
-            throw new AuthError(Code.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
+            throw new KmsException(ErrorCode.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
         }
         if (authorization.size() > 1) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE, "The request carries more than one Authorization header.");
+            throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "The request carries more than one Authorization header.");
         }
         Authorization auth = Authorization.parse(authorization.get(0));
 
         String amzDate = single(request, "X-Amz-Date");
         if (amzDate == null) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+            throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                     "Authorization header requires existence of an 'X-Amz-Date' header.");
         }
         Instant signedAt = parseAmzDate(amzDate);
         if (!auth.signedHeaders.contains("host")) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+            throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
         }
         if (!auth.signedHeaders.contains("x-amz-date")) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+            throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                     "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
         }
         checkCoverage(request, auth.signedHeaders);
@@ -139,7 +140,7 @@ public final class SigV4Verifier {
         String payloadHash = hex(sha256(request.body()));
         String declared = single(request, "X-Amz-Content-Sha256");
         if (declared != null && !declared.equalsIgnoreCase(payloadHash)) {
-            throw new AuthError(Code.INVALID_SIGNATURE,
+            throw new KmsException(ErrorCode.INVALID_SIGNATURE,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         String canonicalRequest = canonicalRequest(request, auth.signedHeaders, payloadHash);
@@ -149,7 +150,7 @@ public final class SigV4Verifier {
                 stringToSign.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
         byte[] given = auth.signature.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) {
-            throw new AuthError(Code.INVALID_SIGNATURE, BAD_SIGNATURE);
+            throw new KmsException(ErrorCode.INVALID_SIGNATURE, BAD_SIGNATURE);
         }
         return principal;
     }
@@ -162,7 +163,7 @@ public final class SigV4Verifier {
         for (String name : request.headers().keySet()) {
             boolean mustBeSigned = name.regionMatches(true, 0, "x-amz-", 0, 6) || name.equalsIgnoreCase("content-type");
             if (mustBeSigned && !signedHeaders.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+                throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                         "'" + name + "' must be a 'SignedHeader' in the AWS Authorization.");
             }
         }
@@ -170,19 +171,19 @@ public final class SigV4Verifier {
 
     private void checkScope(Authorization auth, String amzDate) {
         if (!auth.date.equals(amzDate.substring(0, 8))) {
-            throw new AuthError(Code.INVALID_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from "
+            throw new KmsException(ErrorCode.INVALID_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from "
                     + "ISO-8601 version of date from HTTP: '" + auth.date + "' != '" + amzDate.substring(0, 8)
                     + "', from 'X-Amz-Date'.");
         }
         if (!auth.region.equals(region)) {
-            throw new AuthError(Code.INVALID_SIGNATURE, "Credential should be scoped to a valid region.");
+            throw new KmsException(ErrorCode.INVALID_SIGNATURE, "Credential should be scoped to a valid region.");
         }
         if (!auth.service.equals(service)) {
-            throw new AuthError(Code.INVALID_SIGNATURE, "Credential should be scoped to correct service: '"
+            throw new KmsException(ErrorCode.INVALID_SIGNATURE, "Credential should be scoped to correct service: '"
                     + service + "'.");
         }
         if (!auth.terminator.equals(TERMINATOR)) {
-            throw new AuthError(Code.INVALID_SIGNATURE, "Credential should be scoped with a valid terminator: '"
+            throw new KmsException(ErrorCode.INVALID_SIGNATURE, "Credential should be scoped with a valid terminator: '"
                     + TERMINATOR + "'.");
         }
     }
@@ -190,11 +191,11 @@ public final class SigV4Verifier {
     private void checkClock(Instant signedAt, String amzDate) {
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
-            throw new AuthError(Code.REQUEST_EXPIRED, "Signature expired: " + amzDate + " is now earlier than "
+            throw new KmsException(ErrorCode.REQUEST_EXPIRED, "Signature expired: " + amzDate + " is now earlier than "
                     + format(now.minus(MAX_SKEW)) + " (" + format(now) + " - 15 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
-            throw new AuthError(Code.REQUEST_EXPIRED, "Signature not yet current: " + amzDate
+            throw new KmsException(ErrorCode.REQUEST_EXPIRED, "Signature not yet current: " + amzDate
                     + " is still later than " + format(now.plus(MAX_SKEW)) + " (" + format(now) + " + 15 min.)");
         }
     }
@@ -214,7 +215,7 @@ public final class SigV4Verifier {
         for (String name : signedHeaders) {
             List<String> values = request.header(name);
             if (values.isEmpty()) {
-                throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+                throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                         "'" + name + "' is named as a SignedHeader, but it does not exist in the HTTP request.");
             }
             canonical.append(name).append(':');
@@ -240,7 +241,7 @@ public final class SigV4Verifier {
             // The raw path is already percent-encoded: normalize it as it is, then encode each segment again.
             normalized = new URI(rawPath).normalize().getRawPath();
         } catch (URISyntaxException e) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE, "The request path is not a valid URI path.");
+            throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "The request path is not a valid URI path.");
         }
         if (normalized == null || normalized.isEmpty()) {
             return "/";
@@ -429,7 +430,7 @@ public final class SigV4Verifier {
             return null;
         }
         if (values.size() > 1) {
-            throw new AuthError(Code.INCOMPLETE_SIGNATURE, "The request carries more than one " + name + " header.");
+            throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "The request carries more than one " + name + " header.");
         }
         return values.get(0).strip();
     }
@@ -459,8 +460,8 @@ public final class SigV4Verifier {
         return value;
     }
 
-    private static AuthError badAmzDate() {
-        return new AuthError(Code.INCOMPLETE_SIGNATURE,
+    private static KmsException badAmzDate() {
+        return new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                 "X-Amz-Date must be in ISO-8601 basic format (yyyyMMdd'T'HHmmss'Z').");
     }
 
@@ -477,7 +478,7 @@ public final class SigV4Verifier {
             int space = value.indexOf(' ');
             String algorithm = space < 0 ? value : value.substring(0, space);
             if (!algorithm.equals(ALGORITHM)) {
-                throw new AuthError(Code.INCOMPLETE_SIGNATURE, "Unsupported AWS 'algorithm': '" + algorithm
+                throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "Unsupported AWS 'algorithm': '" + algorithm
                         + "'; only " + ALGORITHM + " is.");
             }
             Map<String, String> parts = new TreeMap<>();
@@ -485,11 +486,11 @@ public final class SigV4Verifier {
                 String item = part.strip();
                 int eq = item.indexOf('=');
                 if (eq <= 0) {
-                    throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+                    throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                             "An element of the Authorization header is not a valid key=value pair (missing equal-sign).");
                 }
                 if (parts.put(item.substring(0, eq), item.substring(eq + 1)) != null) {
-                    throw new AuthError(Code.INCOMPLETE_SIGNATURE,
+                    throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE,
                             "Authorization header names '" + item.substring(0, eq) + "' more than once.");
                 }
             }
@@ -498,13 +499,13 @@ public final class SigV4Verifier {
             String signature = required(parts, "Signature");
             String[] scope = credential.split("/", -1);
             if (scope.length != 5 || scope[0].isEmpty()) {
-                throw new AuthError(Code.INCOMPLETE_SIGNATURE, "Credential must have exactly 5 slash-delimited "
+                throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "Credential must have exactly 5 slash-delimited "
                         + "elements, e.g. keyid/date/region/service/term.");
             }
             List<String> names = new ArrayList<>();
             for (String name : signedHeaders.split(";")) {
                 if (name.isBlank()) {
-                    throw new AuthError(Code.INCOMPLETE_SIGNATURE, "SignedHeaders must not contain an empty name.");
+                    throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "SignedHeaders must not contain an empty name.");
                 }
                 names.add(name.strip().toLowerCase(Locale.ROOT));
             }
@@ -514,7 +515,7 @@ public final class SigV4Verifier {
         private static String required(Map<String, String> parts, String name) {
             String value = parts.get(name);
             if (value == null || value.isEmpty()) {
-                throw new AuthError(Code.INCOMPLETE_SIGNATURE, "Authorization header requires '" + name
+                throw new KmsException(ErrorCode.INCOMPLETE_SIGNATURE, "Authorization header requires '" + name
                         + "' parameter.");
             }
             return value;

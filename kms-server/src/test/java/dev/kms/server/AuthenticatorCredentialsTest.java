@@ -1,5 +1,6 @@
 package dev.kms.server;
 
+import dev.kms.core.error.KmsException;
 import dev.kms.api.JsonPolicyParser;
 import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.fake.InMemoryIdentityStore;
@@ -51,10 +52,10 @@ class AuthenticatorCredentialsTest {
 
     @Test
     void unknownKey_isUnrecognizedClient() {
-        AuthError e = assertThrows(AuthError.class, () -> credentials.principalOf("AKIAUNKNOWNUNKNOWN00", null));
-        assertEquals("UnrecognizedClientException", e.awsName());
+        KmsException e = assertThrows(KmsException.class, () -> credentials.principalOf("AKIAUNKNOWNUNKNOWN00", null));
+        assertEquals("UnrecognizedClientException", e.code().awsName());
         assertEquals("UnrecognizedClientException",
-                assertThrows(AuthError.class, () -> credentials.secretOf("AKIAUNKNOWNUNKNOWN00")).awsName());
+                assertThrows(KmsException.class, () -> credentials.secretOf("AKIAUNKNOWNUNKNOWN00")).code().awsName());
     }
 
     @Test
@@ -63,8 +64,8 @@ class AuthenticatorCredentialsTest {
         try (CreatedAccessKey key = identity.iam().createAccessKey(root, "bob")) {
             String id = key.accessKey().accessKeyId();
             identity.iam().updateAccessKey(root, "bob", id, AccessKeyStatus.Inactive);
-            AuthError e = assertThrows(AuthError.class, () -> credentials.principalOf(id, null));
-            assertEquals("UnrecognizedClientException", e.awsName());
+            KmsException e = assertThrows(KmsException.class, () -> credentials.principalOf(id, null));
+            assertEquals("UnrecognizedClientException", e.code().awsName());
         }
     }
 
@@ -74,7 +75,7 @@ class AuthenticatorCredentialsTest {
         try (CreatedAccessKey key = identity.iam().createAccessKey(root, "carol")) {
             String id = key.accessKey().accessKeyId();
             assertEquals("UnrecognizedClientException",
-                    assertThrows(AuthError.class, () -> credentials.principalOf(id, "token")).awsName());
+                    assertThrows(KmsException.class, () -> credentials.principalOf(id, "token")).code().awsName());
         }
     }
 
@@ -96,9 +97,9 @@ class AuthenticatorCredentialsTest {
 
             clock.advance(Duration.ofMillis(1));
             assertEquals("UnrecognizedClientException",
-                    assertThrows(AuthError.class, () -> credentials.principalOf(inactive, null)).awsName());
+                    assertThrows(KmsException.class, () -> credentials.principalOf(inactive, null)).code().awsName());
             assertEquals("UnrecognizedClientException",
-                    assertThrows(AuthError.class, () -> credentials.principalOf(deleted, null)).awsName());
+                    assertThrows(KmsException.class, () -> credentials.principalOf(deleted, null)).code().awsName());
         }
     }
 
@@ -115,14 +116,14 @@ class AuthenticatorCredentialsTest {
             assertEquals(PrincipalType.ASSUMED_ROLE, credentials.principalOf(id, token).type());
 
             assertEquals("UnrecognizedClientException",
-                    assertThrows(AuthError.class, () -> credentials.principalOf(id, token + "x")).awsName());
+                    assertThrows(KmsException.class, () -> credentials.principalOf(id, token + "x")).code().awsName());
             assertEquals("UnrecognizedClientException",
-                    assertThrows(AuthError.class, () -> credentials.principalOf(id, null)).awsName());
+                    assertThrows(KmsException.class, () -> credentials.principalOf(id, null)).code().awsName());
 
             assertEquals(PrincipalType.ASSUMED_ROLE, credentials.principalOf(id, token).type());
             clock.advance(Duration.ofSeconds(900).plus(AuthenticatorCredentials.PRINCIPAL_TTL));
             assertEquals("ExpiredTokenException",
-                    assertThrows(AuthError.class, () -> credentials.principalOf(id, token)).awsName());
+                    assertThrows(KmsException.class, () -> credentials.principalOf(id, token)).code().awsName());
         }
     }
 
@@ -134,7 +135,7 @@ class AuthenticatorCredentialsTest {
             String id = key.accessKey().accessKeyId();
             uncached.principalOf(id, null);
             identity.iam().updateAccessKey(root, "frank", id, AccessKeyStatus.Inactive);
-            assertThrows(AuthError.class, () -> uncached.principalOf(id, null));
+            assertThrows(KmsException.class, () -> uncached.principalOf(id, null));
         }
     }
 }

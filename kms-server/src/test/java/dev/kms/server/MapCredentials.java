@@ -1,7 +1,8 @@
 package dev.kms.server;
 
+import dev.kms.core.error.KmsException;
+import dev.kms.core.error.ErrorCode;
 import dev.kms.core.identity.Principal;
-import dev.kms.server.AuthError.Code;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,7 @@ final class MapCredentials implements CredentialLookup {
     public Principal principalOf(String accessKeyId, String sessionToken) {
         Principal principal = principals.get(accessKeyId);
         if (principal == null || sessionToken != null) {
-            throw new AuthError(Code.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
+            throw new KmsException(ErrorCode.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
         }
         return principal;
     }

@@ -1,5 +1,6 @@
 package dev.kms.server;
 
+import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import org.junit.jupiter.api.Test;
 
@@ -73,9 +74,9 @@ class SigV4SignerTest {
         Principal root = Principal.root("aws", "111122223333");
         SigV4Verifier verifier = new SigV4Verifier("us-east-1", Clock.fixed(SigV4VerifierTest.NOW, ZoneOffset.UTC),
                 new MapCredentials().add(SigV4VerifierTest.KEY, SigV4VerifierTest.SECRET, root));
-        AuthError error = assertThrows(AuthError.class, () -> verifier.verify(new SigV4Verifier.SignedRequest("POST",
+        KmsException error = assertThrows(KmsException.class, () -> verifier.verify(new SigV4Verifier.SignedRequest("POST",
                 "/", null, multi(sign("not-the-secret", null)), SigV4VerifierTest.BODY)));
-        assertEquals("InvalidSignatureException", error.awsName());
+        assertEquals("InvalidSignatureException", error.code().awsName());
     }
 
     @Test

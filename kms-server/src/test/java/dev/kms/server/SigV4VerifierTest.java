@@ -1,7 +1,8 @@
 package dev.kms.server;
 
+import dev.kms.core.error.KmsException;
+import dev.kms.core.error.ErrorCode;
 import dev.kms.core.identity.Principal;
-import dev.kms.server.AuthError.Code;
 import dev.kms.server.SigV4Verifier.SignedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,17 +94,17 @@ class SigV4VerifierTest {
 
     @Test
     void verify_getVanillaWithAnotherSignature_isInvalidSignature() {
-        AuthError e = assertThrows(AuthError.class, () -> suiteVerifier().verify(suiteRequest("GET", "/", null,
+        KmsException e = assertThrows(KmsException.class, () -> suiteVerifier().verify(suiteRequest("GET", "/", null,
                 "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf30")));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
-        assertEquals(400, e.status());
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
+        assertEquals(400, e.code().httpStatus());
     }
 
     @Test
     void verify_getVanillaOnAnotherPath_isInvalidSignature() {
-        AuthError e = assertThrows(AuthError.class, () -> suiteVerifier().verify(suiteRequest("GET", "/other", null,
+        KmsException e = assertThrows(KmsException.class, () -> suiteVerifier().verify(suiteRequest("GET", "/other", null,
                 "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
     }
 
     @Test
@@ -124,8 +125,8 @@ class SigV4VerifierTest {
         assertEquals(Instant.parse("2024-02-29T23:59:58Z"), SigV4Verifier.parseAmzDate("20240229T235958Z"));
         for (String bad : List.of("20230229T000000Z", "20251301T000000Z", "20250101T240000Z", "2025010lT000000Z",
                 "20250101T000000", "20250101 000000Z", "20250101T0000000Z", "+0250101T000000Z")) {
-            assertEquals(Code.INCOMPLETE_SIGNATURE,
-                    assertThrows(AuthError.class, () -> SigV4Verifier.parseAmzDate(bad), bad).code());
+            assertEquals(ErrorCode.INCOMPLETE_SIGNATURE,
+                    assertThrows(KmsException.class, () -> SigV4Verifier.parseAmzDate(bad), bad).code());
         }
     }
 
@@ -201,16 +202,16 @@ class SigV4VerifierTest {
     @Test
     void verify_tamperedBody_isInvalidSignature() {
         byte[] other = "{\"KeyId\":\"alias/b\"}".getBytes(StandardCharsets.UTF_8);
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(sdkSigned(NOW, BODY), other)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(sdkSigned(NOW, BODY), other)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
     }
 
     @Test
     void verify_contentShaNotTheBodys_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET, "us-east-1", "kms", NOW, BODY, true, Map.of());
         byte[] other = "{}".getBytes(StandardCharsets.UTF_8);
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, other)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, other)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertTrue(e.getMessage().contains("x-amz-content-sha256"), e.getMessage());
     }
 
@@ -218,16 +219,16 @@ class SigV4VerifierTest {
     void verify_tamperedSignedHeader_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.put("X-Amz-Target", List.of("TrentService.ScheduleKeyDeletion"));
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
     }
 
     @Test
     void verify_wrongSecret_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET + "x", "us-east-1", "kms", NOW, BODY, false, Map.of());
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
-        assertEquals("InvalidSignatureException", e.awsName());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
+        assertEquals("InvalidSignatureException", e.code().awsName());
         assertFalse(e.getMessage().contains(SECRET));
     }
 
@@ -235,17 +236,17 @@ class SigV4VerifierTest {
     void verify_unknownAccessKey_isUnrecognizedClient() {
         Map<String, List<String>> headers = sdkSigned("AKIAUNKNOWNUNKNOWN00", SECRET, "us-east-1", "kms", NOW, BODY,
                 false, Map.of());
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals("UnrecognizedClientException", e.awsName());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals("UnrecognizedClientException", e.code().awsName());
     }
 
     @Test
     void verify_noAuthorization_isMissingAuthenticationToken() {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.remove("Authorization");
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals("MissingAuthenticationToken", e.awsName());
-        assertEquals(403, e.status());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals("MissingAuthenticationToken", e.code().awsName());
+        assertEquals(403, e.code().httpStatus());
     }
 
     @Test
@@ -258,9 +259,9 @@ class SigV4VerifierTest {
                 "Basic dXNlcjpwYXNz")) {
             Map<String, List<String>> headers = sdkSigned(NOW, BODY);
             headers.put("Authorization", List.of(bad));
-            AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)), bad);
-            assertEquals("IncompleteSignature", e.awsName(), bad);
-            assertEquals(400, e.status());
+            KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)), bad);
+            assertEquals("IncompleteSignature", e.code().awsName(), bad);
+            assertEquals(400, e.code().httpStatus());
         }
     }
 
@@ -273,16 +274,16 @@ class SigV4VerifierTest {
     @Test
     void verify_hostNotSigned_isIncompleteSignature() {
         Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY), "x-amz-date;x-amz-target");
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
         assertTrue(e.getMessage().contains("Host"), e.getMessage());
     }
 
     @Test
     void verify_dateNotSigned_isIncompleteSignature() {
         Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY), "host;x-amz-target");
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
         assertTrue(e.getMessage().contains("X-Amz-Date"), e.getMessage());
     }
 
@@ -290,8 +291,8 @@ class SigV4VerifierTest {
     void verify_signedHeaderAbsent_isIncompleteSignature() {
         Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY),
                 "content-type;host;x-amz-date;x-amz-target;x-missing");
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
     }
 
     /**
@@ -314,9 +315,9 @@ class SigV4VerifierTest {
         assertTrue(signedOverHostAndDateOnly("X-Custom", "unsigned headers outside x-amz-* may ride along")
                 .get("Authorization").get(0).contains("SignedHeaders=host;x-amz-date,"));
         assertEquals(ROOT, kmsVerifier().verify(post(signedOverHostAndDateOnly("X-Custom", "x"), BODY)));
-        AuthError e = assertThrows(AuthError.class,
+        KmsException e = assertThrows(KmsException.class,
                 () -> kmsVerifier().verify(post(signedOverHostAndDateOnly(name, value), BODY)));
-        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
         assertEquals("'" + name + "' must be a 'SignedHeader' in the AWS Authorization.", e.getMessage());
     }
 
@@ -324,8 +325,8 @@ class SigV4VerifierTest {
     void verify_noDateHeader_isIncompleteSignature() {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.keySet().removeIf(h -> h.equalsIgnoreCase("x-amz-date"));
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
     }
 
     @Test
@@ -333,23 +334,23 @@ class SigV4VerifierTest {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.keySet().removeIf(h -> h.equalsIgnoreCase("x-amz-date"));
         headers.put("X-Amz-Date", List.of("2025-03-04T05:06:07Z"));
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
     }
 
     @Test
     void verify_otherRegion_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET, "eu-west-1", "kms", NOW, BODY, false, Map.of());
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertEquals("Credential should be scoped to a valid region.", e.getMessage());
     }
 
     @Test
     void verify_otherService_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET, "us-east-1", "s3", NOW, BODY, false, Map.of());
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertTrue(e.getMessage().contains("'kms'"), e.getMessage());
     }
 
@@ -358,24 +359,24 @@ class SigV4VerifierTest {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         String auth = headers.get("Authorization").get(0).replace("/20250304/", "/20250303/");
         headers.put("Authorization", List.of(auth));
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(Code.INVALID_SIGNATURE, e.code());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertTrue(e.getMessage().startsWith("Date in Credential scope does not match"), e.getMessage());
     }
 
     @Test
     void verify_signedSixteenMinutesAgo_isRequestExpired() {
         Map<String, List<String>> headers = sdkSigned(NOW.minus(Duration.ofMinutes(16)), BODY);
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals("RequestExpired", e.awsName());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals("RequestExpired", e.code().awsName());
         assertTrue(e.getMessage().startsWith("Signature expired: 20250304T045007Z"), e.getMessage());
     }
 
     @Test
     void verify_signedSixteenMinutesAhead_isRequestExpired() {
         Map<String, List<String>> headers = sdkSigned(NOW.plus(Duration.ofMinutes(16)), BODY);
-        AuthError e = assertThrows(AuthError.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals("RequestExpired", e.awsName());
+        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        assertEquals("RequestExpired", e.code().awsName());
     }
 
     @Test

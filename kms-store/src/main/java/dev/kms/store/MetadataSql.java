@@ -21,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -103,7 +102,7 @@ final class MetadataSql {
             s.setLong(11, key.version());
             if (s.executeUpdate() == 0) {
                 if (keyExists(c, key.keyId())) {
-                    throw new ConcurrentModificationException(
+                    throw new KmsException(ErrorCode.CONFLICT,
                             "Key " + key.keyId() + " changed since version " + key.version());
                 }
                 throw notFound(key.keyId());

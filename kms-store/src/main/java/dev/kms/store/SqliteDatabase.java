@@ -12,7 +12,6 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -64,8 +63,8 @@ final class SqliteDatabase implements AutoCloseable {
 
     /** Opens (creating if needed) {@code dbFile} and brings its schema up to date; {@code storeName} appears in errors. */
     static SqliteDatabase open(Path dbFile, String storeName, int busyTimeoutMs) {
-        ownerOnly(dbFile, storeName);
         migrate(dbFile, storeName, busyTimeoutMs);
+        ownerOnly(dbFile, storeName);
         SQLiteDataSource dataSource = dataSource(dbFile, busyTimeoutMs);
         List<Connection> connections = new ArrayList<>();
         try {
@@ -81,31 +80,24 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * The database, its WAL and its shared-memory index readable by the owner only: a new file is created so, and
-     * SQLite gives the -wal and -shm files it creates the database file's mode; files of an earlier version are
-     * tightened. (Key material is never in the file, but access-key records and policies are.)
+     * The database, its WAL and its shared-memory index readable by the owner only. They are tightened once
+     * SQLite has created them (and after an earlier version left them readable by others); SQLite gives the -wal
+     * and -shm files it creates later the database file's mode. Until then the file holds only the schema, in
+     * KMS_HOME, which is the owner's alone. (Key material is never in it; access-key records and policies are.)
      */
     private static void ownerOnly(Path dbFile, String storeName) {
         Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-        try {
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Path file = dbFile.resolveSibling(dbFile.getFileName() + suffix);
             try {
-                Files.createFile(dbFile, PosixFilePermissions.asFileAttribute(ownerOnly));
-                return;
-            } catch (FileAlreadyExistsException existing) {
-                // opened before, perhaps by an earlier version: tightened below
-            }
-            for (String suffix : List.of("", "-wal", "-shm")) {
-                Path file = dbFile.resolveSibling(dbFile.getFileName() + suffix);
-                try {
-                    if (!Files.getPosixFilePermissions(file).equals(ownerOnly)) {
-                        Files.setPosixFilePermissions(file, ownerOnly);
-                    }
-                } catch (NoSuchFileException absent) {
-                    // no WAL or index at the moment: SQLite creates them with the database's mode
+                if (!Files.getPosixFilePermissions(file).equals(ownerOnly)) {
+                    Files.setPosixFilePermissions(file, ownerOnly);
                 }
+            } catch (NoSuchFileException absent) {
+                // no WAL or index at the moment: SQLite creates them with the database's mode
+            } catch (IOException e) {
+                throw new KmsException(ErrorCode.INTERNAL, "Cannot restrict the " + storeName + " " + file, e);
             }
-        } catch (IOException e) {
-            throw new KmsException(ErrorCode.INTERNAL, "Cannot create the " + storeName + " " + dbFile, e);
         }
     }
 

@@ -23,7 +23,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -140,7 +139,8 @@ class SqliteMetadataStoreTest {
 
             assertEquals("changed by b", a.findKey("k1").orElseThrow().description());
             assertEquals(1, a.findKey("k1").orElseThrow().version());
-            assertThrows(ConcurrentModificationException.class, () -> a.updateKey(fromB.withDescription("stale")));
+            assertEquals(ErrorCode.CONFLICT, assertThrows(KmsException.class,
+                    () -> a.updateKey(fromB.withDescription("stale"))).code());
 
             a.insertAlias(new Alias(ACCOUNT, "alias/x", "k1", T0, T0));
             b.deleteKey(updated.keyId());
@@ -169,8 +169,8 @@ class SqliteMetadataStoreTest {
                                 try {
                                     store.updateKey(current.withDescription(name + "-" + i));
                                     break;
-                                } catch (ConcurrentModificationException e) {
-                                    // another writer won; read again and retry
+                                } catch (KmsException e) {
+                                    assertEquals(ErrorCode.CONFLICT, e.code()); // another writer won: retry
                                 }
                             }
                         }

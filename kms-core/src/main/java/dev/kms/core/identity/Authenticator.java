@@ -1,7 +1,5 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.error.ErrorCode;
-import dev.kms.core.error.KmsException;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.PolicyParser;
@@ -14,16 +12,9 @@ import java.util.List;
 
 /**
  * Turns credentials into the {@link Principal} they belong to, and tells the authorization engine which
- * identity policies that principal has. Refusals are AccessDeniedException with AWS's wording for
- * UnrecognizedClientException ("The security token included in the request is invalid."), for an expired
- * session ("The security token included in the request is expired") and for InvalidSignatureException; the
- * messages never contain the secret or the session token.
+ * identity policies that principal has. Refusals are {@link CredentialsRefused}.
  */
 public final class Authenticator {
-    static final String INVALID_TOKEN = "The security token included in the request is invalid.";
-    static final String EXPIRED_TOKEN = "The security token included in the request is expired";
-    static final String BAD_SIGNATURE = "The request signature we calculated does not match the signature you "
-            + "provided. Check your AWS Secret Access Key and signing method.";
 
     private final Deployment deployment;
     private final IdentityStore store;
@@ -51,7 +42,7 @@ public final class Authenticator {
         try (Secret stored = protector.reveal(resolved.key().accessKeyId(), resolved.key().secret())) {
             expected = SecretProtector.utf8(stored.chars());
             if (!MessageDigest.isEqual(expected, given)) {
-                throw new KmsException(ErrorCode.ACCESS_DENIED, BAD_SIGNATURE);
+                throw new CredentialsRefused(CredentialsRefused.Reason.BAD_SIGNATURE);
             }
             return resolved.principal();
         } finally {
@@ -77,10 +68,10 @@ public final class Authenticator {
      */
     public Secret revealSecret(String accessKeyId) {
         if (!IamNames.isAccessKeyId(accessKeyId)) {
-            throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
+            throw new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN);
         }
         AccessKey key = store.findAccessKey(accessKeyId)
-                .orElseThrow(() -> new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN));
+                .orElseThrow(() -> new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN));
         return protector.reveal(accessKeyId, key.secret());
     }
 
@@ -98,35 +89,35 @@ public final class Authenticator {
 
     private Resolved resolve(String accessKeyId, String sessionToken) {
         if (!IamNames.isAccessKeyId(accessKeyId)) {
-            throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
+            throw new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN);
         }
         AccessKey key = store.findAccessKey(accessKeyId).orElse(null);
         if (key == null || key.status() != AccessKeyStatus.Active) {
-            throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
+            throw new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN);
         }
         if (key.owner() instanceof CredentialOwner.RoleSession session) {
             // The token is checked before the expiry, so only its holder learns that a session has expired.
             if (!CredentialMint.hashMatches(sessionToken, key.sessionTokenHash())) {
-                throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
+                throw new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN);
             }
             if (!clock.instant().isBefore(key.expiration())) {
-                throw new KmsException(ErrorCode.ACCESS_DENIED, EXPIRED_TOKEN);
+                throw new CredentialsRefused(CredentialsRefused.Reason.EXPIRED_TOKEN);
             }
             return new Resolved(key, sessionPrincipal(key, session));
         }
         if (sessionToken != null) {
-            throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
+            throw new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN);
         }
         if (key.owner() instanceof CredentialOwner.ServiceOwner owner) {
             ServicePrincipal service = store.findServicePrincipal(owner.serviceName())
-                    .orElseThrow(() -> new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN));
+                    .orElseThrow(() -> new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN));
             // A service acts in the deployment account; it reaches a user's keys only through OnBehalfOf.
             return new Resolved(key, new Principal(PrincipalType.SERVICE, service.serviceName(), key.accountId(),
                     service.serviceId(), service.serviceName(), key.accessKeyId()));
         }
         CredentialOwner.UserOwner owner = (CredentialOwner.UserOwner) key.owner();
         User user = store.findUser(key.accountId(), owner.userName())
-                .orElseThrow(() -> new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN));
+                .orElseThrow(() -> new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN));
         return new Resolved(key, new Principal(PrincipalType.USER, user.arn(), user.accountId(), user.userId(),
                 user.userName(), key.accessKeyId()));
     }
@@ -137,7 +128,7 @@ public final class Authenticator {
         String roleName = arn == null ? null : arn.name("iam", "role");
         Role role = roleName == null ? null : store.findRole(key.accountId(), roleName).orElse(null);
         if (role == null || !role.roleId().equals(session.roleId())) {
-            throw new KmsException(ErrorCode.ACCESS_DENIED, INVALID_TOKEN);
+            throw new CredentialsRefused(CredentialsRefused.Reason.INVALID_TOKEN);
         }
         return new Principal(PrincipalType.ASSUMED_ROLE,
                 IamNames.sessionArn(deployment.partition(), role.accountId(), role.roleName(), session.sessionName()),

@@ -27,7 +27,8 @@ public interface MetadataStore {
      * Replaces a key's state, description, rotation, tags and materials if the stored version still
      * equals {@code key.version()}; returns the stored key with its new version.
      *
-     * @throws java.util.ConcurrentModificationException when another writer changed the key first
+     * @throws dev.kms.core.error.KmsException {@link dev.kms.core.error.ErrorCode#CONFLICT} when another writer
+     *         changed the key first
      * @throws dev.kms.core.error.KmsException NotFoundException when the key is gone
      */
     KmsKey updateKey(KmsKey key);

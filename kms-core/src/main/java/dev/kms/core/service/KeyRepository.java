@@ -9,7 +9,6 @@ import dev.kms.core.model.KmsKey;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.port.MetadataStore;
 
-import java.util.ConcurrentModificationException;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -177,7 +176,10 @@ final class KeyRepository {
             }
             try {
                 return store.updateKey(changed);
-            } catch (ConcurrentModificationException e) {
+            } catch (KmsException e) {
+                if (e.code() != ErrorCode.CONFLICT) {
+                    throw e;
+                }
                 // another writer got there first; re-read and re-check the rules against its result
             }
         }

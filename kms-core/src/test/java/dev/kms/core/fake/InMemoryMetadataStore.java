@@ -13,7 +13,6 @@ import dev.kms.core.port.MetadataStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             throw KmsException.notFound("Key '" + key.keyId() + "'");
         }
         if (stored.version() != key.version()) {
-            throw new ConcurrentModificationException("Key " + key.keyId() + " changed since version " + key.version());
+            throw new KmsException(ErrorCode.CONFLICT, "Key " + key.keyId() + " changed since version " + key.version());
         }
         // Materials are append-only: stored ones stay, unknown ones are added after them.
         Set<MaterialId> known = stored.materials().stream().map(KeyMaterial::id).collect(Collectors.toSet());

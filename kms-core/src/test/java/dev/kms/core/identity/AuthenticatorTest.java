@@ -72,9 +72,9 @@ class AuthenticatorTest {
     void authenticate_aWrongSecret_isRefusedWithoutShowingIt() {
         char[] wrong = secret.clone();
         wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
-        assertRefused(Authenticator.BAD_SIGNATURE, () -> f.authenticator.authenticate(keyId, wrong, null));
-        assertRefused(Authenticator.BAD_SIGNATURE, () -> f.authenticator.authenticate(keyId, new char[0], null));
-        assertRefused(Authenticator.BAD_SIGNATURE, () -> f.authenticator.authenticate(keyId, null, null));
+        assertRefused(CredentialsRefused.Reason.BAD_SIGNATURE.message(), () -> f.authenticator.authenticate(keyId, wrong, null));
+        assertRefused(CredentialsRefused.Reason.BAD_SIGNATURE.message(), () -> f.authenticator.authenticate(keyId, new char[0], null));
+        assertRefused(CredentialsRefused.Reason.BAD_SIGNATURE.message(), () -> f.authenticator.authenticate(keyId, null, null));
     }
 
     @Test

@@ -85,7 +85,7 @@ class ServicePrincipalsTest {
         f.iam.deleteServiceAccessKey(root, BACKUP, serviceKeyId);
         f.iam.deleteServicePrincipal(root, BACKUP);
         assertTrue(f.iam.listServicePrincipals(root).isEmpty());
-        assertError(ErrorCode.ACCESS_DENIED, Authenticator.INVALID_TOKEN,
+        assertError(ErrorCode.ACCESS_DENIED, CredentialsRefused.Reason.INVALID_TOKEN.message(),
                 () -> f.authenticator.authenticate(serviceKeyId, serviceSecret, null));
     }
 

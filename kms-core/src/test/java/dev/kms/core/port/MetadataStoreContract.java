@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -230,7 +229,8 @@ public abstract class MetadataStoreContract {
         KmsKey stale = stored("k1");
         store.updateKey(stale.withDescription("winner"));
 
-        assertThrows(ConcurrentModificationException.class, () -> store.updateKey(stale.withDescription("loser")));
+        KmsException e = assertThrows(KmsException.class, () -> store.updateKey(stale.withDescription("loser")));
+        assertEquals(ErrorCode.CONFLICT, e.code());
         assertEquals("winner", stored("k1").description());
         assertEquals(1, stored("k1").version());
     }
@@ -259,7 +259,8 @@ public abstract class MetadataStoreContract {
                             try {
                                 store.updateKey(current.withDescription(name + "-" + i));
                                 break;
-                            } catch (ConcurrentModificationException e) {
+                            } catch (KmsException e) {
+                                assertEquals(ErrorCode.CONFLICT, e.code());
                                 conflicts++;
                             }
                         }

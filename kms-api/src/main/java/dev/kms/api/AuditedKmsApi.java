@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditSink;
+import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KeyRef;
+import dev.kms.core.operation.KmsOperation;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link KmsJsonApi} with an audit trail: every call, allowed or denied, successful or failed, leaves exactly
@@ -36,16 +35,6 @@ import java.util.regex.Pattern;
  * (or an intent record before the work); the window is the time one operation takes.
  */
 public final class AuditedKmsApi {
-    private static final Pattern KEY_ARN = Pattern.compile("arn:[^:]+:kms:[^:]*:(\\d{12}):key/.+");
-    /** Operations CloudTrail marks read-only besides Describe/List/Get*: they use a key without changing it. */
-    private static final Set<String> READ_ONLY = Set.of("Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey",
-            "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-            "GenerateRandom", "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret");
-    /** Response members that name the key a call used, as a key ARN. */
-    private static final List<String> RESPONSE_KEYS = List.of("KeyId", "SourceKeyId", "Arn", "KeyArn");
-    /** Request members that name the key a call is about. */
-    private static final List<String> REQUEST_KEYS = List.of("KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId");
-
     private final KmsJsonApi api;
     private final AuditedCalls audit;
     private final Deployment deployment;
@@ -59,16 +48,23 @@ public final class AuditedKmsApi {
 
     /**
      * Runs one operation as {@link KmsJsonApi#call} does and records its event before answering. Throws only
-     * {@link KmsException}: the operation's own error, or the trail's when the event cannot be recorded.
+     * {@link KmsException}: the operation's own error, or the trail's when the event cannot be recorded. The
+     * event's readOnly flag and key members come from the operation table ({@link KmsOperation}).
      */
     public ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
+        KmsOperation known = KmsOperation.ofWireName(operation);
         AuditEvent.Builder event = audit.event(ctx, AuditEvent.EVENT_SOURCE, operation)
-                .readOnly(readOnly(operation))
+                .readOnly(known != null && known.readOnly())
                 .requestParameters(AuditedCalls.parameters(request));
-        return audit.call(event, () -> api.call(ctx, operation, request),
-                (e, response) -> e.responseElements(AuditedCalls.parameters(response))
-                        .resources(successResources(ctx, request, response)),
-                e -> e.resources(failureResources(request)));
+        return audit.call(event, () -> {
+                    if (known == null) {
+                        throw new KmsException(ErrorCode.UNKNOWN_OPERATION, "Unknown operation " + operation);
+                    }
+                    return api.invoke(ctx, known, request);
+                },
+                (e, result) -> e.responseElements(AuditedCalls.parameters(result.body()))
+                        .resources(successResources(ctx, known, request, result)),
+                e -> e.resources(failureResources(known, request))).body();
     }
 
     /**
@@ -83,65 +79,63 @@ public final class AuditedKmsApi {
                         null), sourceIp, userAgent, requestId, AuditEvent.EVENT_SOURCE, operation)
                 .readOnly(readOnly(operation))
                 .requestParameters(AuditedCalls.parameters(request))
-                .resources(failureResources(request));
+                .resources(failureResources(KmsOperation.ofWireName(operation), request));
         return audit.refused(event, error);
     }
 
-    /** Describe/List/Get* and the cryptographic operations, which change no key (as CloudTrail marks them). */
+    /** CloudTrail's readOnly for {@code operation}, from the operation table; false for one it lacks. */
     static boolean readOnly(String operation) {
-        return operation != null && (operation.startsWith("Describe") || operation.startsWith("List")
-                || operation.startsWith("Get") || READ_ONLY.contains(operation));
+        KmsOperation known = KmsOperation.ofWireName(operation);
+        return known != null && known.readOnly();
     }
 
-    /** The key ARNs the response names; else the key the request named, which the call resolved. */
-    private List<AuditEvent.Resource> successResources(RequestContext ctx, JsonNode request, JsonNode response) {
-        Set<String> arns = new LinkedHashSet<>();
-        for (String member : RESPONSE_KEYS) {
-            addIfKeyArn(arns, response.path(member));
+    /**
+     * The keys the operation's result names; else the key its request named by key id or key ARN (a key id names
+     * a key of the caller's account). An alias the result does not resolve names no resource.
+     */
+    private List<AuditEvent.Resource> successResources(RequestContext ctx, KmsOperation operation, JsonNode request,
+                                                       KmsJsonApi.Result result) {
+        if (!result.keyArns().isEmpty()) {
+            return result.keyArns().stream().distinct().map(AuditedKmsApi::resource).toList();
         }
-        addIfKeyArn(arns, response.path("KeyMetadata").path("Arn"));
-        if (arns.isEmpty() && request != null) {
-            // {} answers (EnableKey, PutKeyPolicy, TagResource...): a bare key id names a key of the caller's account.
-            String account = ctx.principal().accountId() != null ? ctx.principal().accountId() : deployment.accountId();
-            for (String member : REQUEST_KEYS) {
-                JsonNode value = request.path(member);
-                if (!value.isTextual() || addIfKeyArn(arns, value)) {
-                    continue;
-                }
-                String keyId = value.textValue();
-                if (!keyId.isEmpty() && !keyId.startsWith("alias/") && !keyId.startsWith("arn:")) {
-                    arns.add(deployment.arnPrefix(account) + "key/" + keyId);
-                }
+        String account = ctx.principal().accountId() != null ? ctx.principal().accountId() : deployment.accountId();
+        List<AuditEvent.Resource> resources = new ArrayList<>();
+        for (KeyRef ref : keyRefs(operation, request)) {
+            if (ref.kind() == KeyRef.Kind.KEY_ARN) {
+                resources.add(resource(ref.text()));
+            } else if (ref.kind() == KeyRef.Kind.KEY_ID) {
+                resources.add(resource(deployment.arnPrefix(account) + "key/" + ref.keyId()));
             }
         }
-        return resources(arns);
+        return resources;
     }
 
     /** On failure only key ARNs written in the request: a bare id or alias may not name any key. */
-    private static List<AuditEvent.Resource> failureResources(JsonNode request) {
-        Set<String> arns = new LinkedHashSet<>();
-        if (request != null) {
-            for (String member : REQUEST_KEYS) {
-                addIfKeyArn(arns, request.path(member));
+    private static List<AuditEvent.Resource> failureResources(KmsOperation operation, JsonNode request) {
+        return keyRefs(operation, request).stream().filter(ref -> ref.kind() == KeyRef.Kind.KEY_ARN)
+                .map(ref -> resource(ref.text())).toList();
+    }
+
+    /** The key references of the request's key members (operation table), skipping what is no KeyId at all. */
+    private static List<KeyRef> keyRefs(KmsOperation operation, JsonNode request) {
+        List<KeyRef> refs = new ArrayList<>();
+        if (operation == null || request == null) {
+            return refs;
+        }
+        for (String member : operation.keyMembers()) {
+            JsonNode value = request.path(member);
+            if (value.isTextual() && !value.textValue().isEmpty()) {
+                try {
+                    refs.add(KeyRef.parse(value.textValue()));
+                } catch (KmsException notAnArn) {
+                    // an arn: that is no KMS ARN names no resource; the call itself answers InvalidArnException
+                }
             }
         }
-        return resources(arns);
+        return refs;
     }
 
-    private static boolean addIfKeyArn(Set<String> arns, JsonNode value) {
-        if (value.isTextual() && KEY_ARN.matcher(value.textValue()).matches()) {
-            arns.add(value.textValue());
-            return true;
-        }
-        return false;
-    }
-
-    private static List<AuditEvent.Resource> resources(Set<String> arns) {
-        List<AuditEvent.Resource> resources = new ArrayList<>(arns.size());
-        for (String arn : arns) {
-            Matcher m = KEY_ARN.matcher(arn);
-            resources.add(AuditEvent.Resource.key(m.matches() ? m.group(1) : null, arn));
-        }
-        return resources;
+    private static AuditEvent.Resource resource(String keyArn) {
+        return AuditEvent.Resource.key(KeyRef.parse(keyArn).accountId(), keyArn);
     }
 }

@@ -17,6 +17,7 @@ import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
+import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.service.CreateKeyRequest;
 import dev.kms.core.service.CryptoResults;
 import dev.kms.core.service.DataKeySpec;
@@ -31,11 +32,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -61,78 +61,113 @@ public final class KmsJsonApi {
             "RSAES_OAEP_SHA_256", "SM2PKE");
     private static final List<String> DATA_KEY_SPECS = List.of("AES_256", "AES_128");
 
-    private static final Map<String, Handler> HANDLERS = Map.ofEntries(
-            Map.entry("CreateKey", KmsJsonApi::createKey),
-            Map.entry("DescribeKey", KmsJsonApi::describeKey),
-            Map.entry("ListKeys", KmsJsonApi::listKeys),
-            Map.entry("UpdateKeyDescription", KmsJsonApi::updateKeyDescription),
-            Map.entry("EnableKey", (api, ctx, r) -> empty(api.kms.keys().enableKey(ctx, r.requiredString("KeyId")))),
-            Map.entry("DisableKey", (api, ctx, r) -> empty(api.kms.keys().disableKey(ctx, r.requiredString("KeyId")))),
-            Map.entry("ScheduleKeyDeletion", KmsJsonApi::scheduleKeyDeletion),
-            Map.entry("CancelKeyDeletion", (api, ctx, r) -> api.keyArn(api.kms.keys().cancelKeyDeletion(ctx, r.requiredString("KeyId")))),
-            Map.entry("TagResource", KmsJsonApi::tagResource),
-            Map.entry("UntagResource", KmsJsonApi::untagResource),
-            Map.entry("ListResourceTags", KmsJsonApi::listResourceTags),
-            Map.entry("CreateAlias", KmsJsonApi::createAlias),
-            Map.entry("UpdateAlias", KmsJsonApi::updateAlias),
-            Map.entry("DeleteAlias", KmsJsonApi::deleteAlias),
-            Map.entry("ListAliases", KmsJsonApi::listAliases),
-            Map.entry("Encrypt", KmsJsonApi::encrypt),
-            Map.entry("Decrypt", KmsJsonApi::decrypt),
-            Map.entry("ReEncrypt", KmsJsonApi::reEncrypt),
-            Map.entry("GenerateDataKey", (api, ctx, r) -> api.generateDataKey(ctx, r, true)),
-            Map.entry("GenerateDataKeyWithoutPlaintext", (api, ctx, r) -> api.generateDataKey(ctx, r, false)),
-            Map.entry("GenerateRandom", KmsJsonApi::generateRandom),
-            Map.entry("EnableKeyRotation", KmsJsonApi::enableKeyRotation),
-            Map.entry("DisableKeyRotation", (api, ctx, r) -> empty(api.kms.rotation().disableKeyRotation(ctx, r.requiredString("KeyId")))),
-            Map.entry("GetKeyRotationStatus", KmsJsonApi::getKeyRotationStatus),
-            Map.entry("RotateKeyOnDemand", (api, ctx, r) -> api.keyArn(api.kms.rotation().rotateKeyOnDemand(ctx, r.requiredString("KeyId")))),
-            Map.entry("ListKeyRotations", KmsJsonApi::listKeyRotations),
-            Map.entry("GetKeyPolicy", (api, ctx, r) -> object().put("Policy", api.kms.policies().getKeyPolicy(ctx,
-                    r.requiredString("KeyId"), r.string("PolicyName"))).put("PolicyName", KeyPolicyService.POLICY_NAME)),
-            Map.entry("PutKeyPolicy", (api, ctx, r) -> empty(api.kms.policies().putKeyPolicy(ctx, r.requiredString("KeyId"),
-                    r.string("PolicyName"), r.requiredString("Policy"), Boolean.TRUE.equals(r.bool("BypassPolicyLockoutSafetyCheck"))))),
-            Map.entry("ListKeyPolicies", (api, ctx, r) -> page("PolicyNames", api.kms.policies().listKeyPolicies(ctx,
-                    r.requiredString("KeyId"), r.integer("Limit"), r.string("Marker")), TextNode::valueOf)));
-    private static final Set<String> OPERATIONS = Collections.unmodifiableSortedSet(new TreeSet<>(HANDLERS.keySet()));
+    private static final Map<KmsOperation, Handler> HANDLERS = new EnumMap<>(KmsOperation.class);
+
+    static {
+        for (KmsOperation operation : KmsOperation.values()) {
+            HANDLERS.put(operation, handler(operation));
+        }
+    }
 
     private final Kms kms;
+
+    /**
+     * What one operation answered: the JSON response body, and the key ARNs the call acted on (its audit event's
+     * resources); empty when the answer names no key.
+     */
+    public record Result(ObjectNode body, List<String> keyArns) {
+        public Result {
+            keyArns = List.copyOf(keyArns);
+        }
+    }
 
     /** One operation: reads the request members, calls the use case as {@code ctx}'s caller, writes the response. */
     @FunctionalInterface
     private interface Handler {
-        ObjectNode handle(KmsJsonApi api, RequestContext ctx, Requests r);
+        Result handle(KmsJsonApi api, RequestContext ctx, Requests r);
+    }
+
+    /** The handler of each row of the operation table; a row without one does not compile. */
+    private static Handler handler(KmsOperation operation) {
+        return switch (operation) {
+            case CREATE_KEY -> KmsJsonApi::createKey;
+            case DESCRIBE_KEY -> (api, ctx, r) -> api.about(KmsJsonApi::metadataOf,
+                    api.kms.keys().describeKey(ctx, r.requiredString("KeyId")));
+            case LIST_KEYS -> KmsJsonApi::listKeys;
+            case UPDATE_KEY_DESCRIPTION -> (api, ctx, r) -> api.empty(api.kms.keys().updateKeyDescription(ctx,
+                    r.requiredString("KeyId"), r.requiredString("Description")));
+            case ENABLE_KEY -> (api, ctx, r) -> api.empty(api.kms.keys().enableKey(ctx, r.requiredString("KeyId")));
+            case DISABLE_KEY -> (api, ctx, r) -> api.empty(api.kms.keys().disableKey(ctx, r.requiredString("KeyId")));
+            case SCHEDULE_KEY_DELETION -> KmsJsonApi::scheduleKeyDeletion;
+            case CANCEL_KEY_DELETION -> (api, ctx, r) -> api.about(KmsJsonApi::keyArnOf,
+                    api.kms.keys().cancelKeyDeletion(ctx, r.requiredString("KeyId")));
+            case TAG_RESOURCE -> (api, ctx, r) -> api.empty(api.kms.keys().tagResource(ctx, r.requiredString("KeyId"),
+                    r.requiredTags("Tags")));
+            case UNTAG_RESOURCE -> (api, ctx, r) -> api.empty(api.kms.keys().untagResource(ctx,
+                    r.requiredString("KeyId"), r.requiredStringList("TagKeys")));
+            case LIST_RESOURCE_TAGS -> KmsJsonApi::listResourceTags;
+            case CREATE_ALIAS -> (api, ctx, r) -> api.aliasTarget(api.kms.aliases().createAlias(ctx,
+                    r.requiredString("AliasName"), r.requiredString("TargetKeyId")));
+            case UPDATE_ALIAS -> (api, ctx, r) -> api.aliasTarget(api.kms.aliases().updateAlias(ctx,
+                    r.requiredString("AliasName"), r.requiredString("TargetKeyId")));
+            case DELETE_ALIAS -> (api, ctx, r) -> {
+                api.kms.aliases().deleteAlias(ctx, r.requiredString("AliasName"));
+                return answer(object());
+            };
+            case LIST_ALIASES -> KmsJsonApi::listAliases;
+            case ENCRYPT -> KmsJsonApi::encrypt;
+            case DECRYPT -> KmsJsonApi::decrypt;
+            case RE_ENCRYPT -> KmsJsonApi::reEncrypt;
+            case GENERATE_DATA_KEY -> (api, ctx, r) -> api.generateDataKey(ctx, r, true);
+            case GENERATE_DATA_KEY_WITHOUT_PLAINTEXT -> (api, ctx, r) -> api.generateDataKey(ctx, r, false);
+            case GENERATE_RANDOM -> KmsJsonApi::generateRandom;
+            case ENABLE_KEY_ROTATION -> (api, ctx, r) -> api.empty(api.kms.rotation().enableKeyRotation(ctx,
+                    r.requiredString("KeyId"), r.integer("RotationPeriodInDays")));
+            case DISABLE_KEY_ROTATION -> (api, ctx, r) -> api.empty(api.kms.rotation().disableKeyRotation(ctx,
+                    r.requiredString("KeyId")));
+            case GET_KEY_ROTATION_STATUS -> KmsJsonApi::getKeyRotationStatus;
+            case ROTATE_KEY_ON_DEMAND -> (api, ctx, r) -> api.about(KmsJsonApi::keyArnOf,
+                    api.kms.rotation().rotateKeyOnDemand(ctx, r.requiredString("KeyId")));
+            case LIST_KEY_ROTATIONS -> KmsJsonApi::listKeyRotations;
+            case GET_KEY_POLICY -> (api, ctx, r) -> answer(object().put("Policy", api.kms.policies().getKeyPolicy(ctx,
+                    r.requiredString("KeyId"), r.string("PolicyName"))).put("PolicyName", KeyPolicyService.POLICY_NAME));
+            case PUT_KEY_POLICY -> (api, ctx, r) -> api.empty(api.kms.policies().putKeyPolicy(ctx,
+                    r.requiredString("KeyId"), r.string("PolicyName"), r.requiredString("Policy"),
+                    Boolean.TRUE.equals(r.bool("BypassPolicyLockoutSafetyCheck"))));
+            case LIST_KEY_POLICIES -> (api, ctx, r) -> answer(page("PolicyNames", api.kms.policies().listKeyPolicies(
+                    ctx, r.requiredString("KeyId"), r.integer("Limit"), r.string("Marker")), TextNode::valueOf));
+        };
     }
 
     public KmsJsonApi(Kms kms) {
         this.kms = kms;
     }
 
-    /** The wire names of the supported operations, sorted. */
-    public static Set<String> operations() {
-        return OPERATIONS;
+    /** The response body of {@link #invoke}, for callers that need no more. */
+    public ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
+        KmsOperation known = KmsOperation.ofWireName(operation);
+        if (known == null) {
+            throw new KmsException(ErrorCode.UNKNOWN_OPERATION, "Unknown operation " + operation);
+        }
+        return invoke(ctx, known, request).body();
     }
 
     /**
-     * Runs one operation. {@code request} is the JSON body (null or JSON null mean {@code {}}); the answer is
-     * the JSON response body. Throws only {@link KmsException}; anything else becomes KMSInternalException.
+     * Runs one operation. {@code request} is the JSON body (null or JSON null mean {@code {}}). Throws only
+     * {@link KmsException}; anything else becomes KMSInternalException.
      */
-    public ObjectNode call(RequestContext ctx, String operation, JsonNode request) {
-        Handler handler = operation == null ? null : HANDLERS.get(operation);
-        if (handler == null) {
-            throw new KmsException(ErrorCode.UNKNOWN_OPERATION, "Unknown operation " + operation);
-        }
+    public Result invoke(RequestContext ctx, KmsOperation operation, JsonNode request) {
         Requests r = new Requests(request);
         // A dry run must not act; this service cannot answer DryRunOperationException, so it refuses.
         if (Boolean.TRUE.equals(r.bool("DryRun"))) {
             throw unsupported("DryRun is not supported.");
         }
         try {
-            return handler.handle(this, ctx, r);
+            return HANDLERS.get(operation).handle(this, ctx, r);
         } catch (KmsException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.error("{} failed unexpectedly", operation, e);
+            LOG.error("{} failed unexpectedly", operation.wireName(), e);
             throw new KmsException(ErrorCode.INTERNAL, "The service failed to process the request.", e);
         }
     }
@@ -147,7 +182,7 @@ public final class KmsJsonApi {
 
     // ---- lifecycle
 
-    private ObjectNode createKey(RequestContext ctx, Requests r) {
+    private Result createKey(RequestContext ctx, Requests r) {
         String description = r.string("Description");
         r.string("Policy"); // type-checked; key policies are not evaluated yet
         r.bool("BypassPolicyLockoutSafetyCheck");
@@ -171,112 +206,87 @@ public final class KmsJsonApi {
         Boolean bypass = r.bool("BypassPolicyLockoutSafetyCheck");
         KmsKey key = kms.keys().createKey(ctx, new CreateKeyRequest(description, spec, usage, r.tags("Tags"),
                 r.string("Policy"), Boolean.TRUE.equals(bypass)));
-        return object().set("KeyMetadata", keyMetadata(key));
+        return about(KmsJsonApi::metadataOf, key);
     }
 
-    private ObjectNode describeKey(RequestContext ctx, Requests r) {
-        return object().set("KeyMetadata", keyMetadata(kms.keys().describeKey(ctx, r.requiredString("KeyId"))));
-    }
-
-    private ObjectNode listKeys(RequestContext ctx, Requests r) {
+    private Result listKeys(RequestContext ctx, Requests r) {
         Page<KmsKey> page = kms.keys().listKeys(ctx, r.integer("Limit"), r.string("Marker"));
-        return page("Keys", page, key -> object().put("KeyId", key.keyId()).put("KeyArn", arn(key)));
+        return answer(page("Keys", page, key -> object().put("KeyId", key.keyId()).put("KeyArn", arn(key))));
     }
 
-    private ObjectNode updateKeyDescription(RequestContext ctx, Requests r) {
-        return empty(kms.keys().updateKeyDescription(ctx, r.requiredString("KeyId"), r.requiredString("Description")));
-    }
-
-    private ObjectNode scheduleKeyDeletion(RequestContext ctx, Requests r) {
+    private Result scheduleKeyDeletion(RequestContext ctx, Requests r) {
         KmsKey key = kms.keys().scheduleKeyDeletion(ctx, r.requiredString("KeyId"), r.integer("PendingWindowInDays"));
-        return keyArn(key).<ObjectNode>set("DeletionDate", timestamp(key.deletionDate()))
+        return answer(keyArnOf(this, key).<ObjectNode>set("DeletionDate", timestamp(key.deletionDate()))
                 .put("KeyState", key.state().name())
-                .put("PendingWindowInDays", key.pendingWindowInDays());
+                .put("PendingWindowInDays", key.pendingWindowInDays()), arn(key));
     }
 
     // ---- tags
 
-    private ObjectNode tagResource(RequestContext ctx, Requests r) {
-        return empty(kms.keys().tagResource(ctx, r.requiredString("KeyId"), r.requiredTags("Tags")));
-    }
-
-    private ObjectNode untagResource(RequestContext ctx, Requests r) {
-        return empty(kms.keys().untagResource(ctx, r.requiredString("KeyId"), r.requiredStringList("TagKeys")));
-    }
-
-    private ObjectNode listResourceTags(RequestContext ctx, Requests r) {
+    private Result listResourceTags(RequestContext ctx, Requests r) {
         Page<Map.Entry<String, String>> page = kms.keys().listResourceTags(ctx, r.requiredString("KeyId"),
                 r.integer("Limit"), r.string("Marker"));
-        return page("Tags", page, tag -> object().put("TagKey", tag.getKey()).put("TagValue", tag.getValue()));
+        return answer(page("Tags", page, tag -> object().put("TagKey", tag.getKey()).put("TagValue", tag.getValue())));
     }
 
     // ---- aliases
 
-    private ObjectNode createAlias(RequestContext ctx, Requests r) {
-        kms.aliases().createAlias(ctx, r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
-        return object();
+    /** {@code {}}, about the key the alias now names. */
+    private Result aliasTarget(Alias alias) {
+        return answer(object(), kms.deployment().arnPrefix(alias.accountId()) + "key/" + alias.targetKeyId());
     }
 
-    private ObjectNode updateAlias(RequestContext ctx, Requests r) {
-        kms.aliases().updateAlias(ctx, r.requiredString("AliasName"), r.requiredString("TargetKeyId"));
-        return object();
-    }
-
-    private ObjectNode deleteAlias(RequestContext ctx, Requests r) {
-        kms.aliases().deleteAlias(ctx, r.requiredString("AliasName"));
-        return object();
-    }
-
-    private ObjectNode listAliases(RequestContext ctx, Requests r) {
+    private Result listAliases(RequestContext ctx, Requests r) {
         Page<Alias> page = kms.aliases().listAliases(ctx, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
-        return page("Aliases", page, alias -> object()
+        return answer(page("Aliases", page, alias -> object()
                 .put("AliasName", alias.aliasName())
                 .put("AliasArn", kms.aliases().aliasArn(alias))
                 .put("TargetKeyId", alias.targetKeyId())
                 .<ObjectNode>set("CreationDate", timestamp(alias.creationDate()))
-                .set("LastUpdatedDate", timestamp(alias.lastUpdatedDate())));
+                .set("LastUpdatedDate", timestamp(alias.lastUpdatedDate()))));
     }
 
     // ---- cryptography
 
-    private ObjectNode encrypt(RequestContext ctx, Requests r) {
+    private Result encrypt(RequestContext ctx, Requests r) {
         String keyId = r.requiredString("KeyId");
         Map<String, String> context = r.stringMap("EncryptionContext");
         String algorithm = r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
         byte[] plaintext = r.requiredBlob("Plaintext");
         try {
             CryptoResults.Encrypted result = kms.crypto().encrypt(ctx, keyId, plaintext, context, algorithm);
-            return object().put("CiphertextBlob", base64(result.ciphertextBlob()))
+            return answer(object().put("CiphertextBlob", base64(result.ciphertextBlob()))
                     .put("KeyId", result.keyArn())
-                    .put("EncryptionAlgorithm", result.encryptionAlgorithm());
+                    .put("EncryptionAlgorithm", result.encryptionAlgorithm()), result.keyArn());
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
     }
 
-    private ObjectNode decrypt(RequestContext ctx, Requests r) {
+    private Result decrypt(RequestContext ctx, Requests r) {
         refuseRecipient(r);
         CryptoResults.Decrypted result = kms.crypto().decrypt(ctx, r.requiredBlob("CiphertextBlob"),
                 r.stringMap("EncryptionContext"), r.string("KeyId"), r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
-        return object().put("KeyId", result.keyArn())
+        return answer(object().put("KeyId", result.keyArn())
                 .put("Plaintext", reveal(result.plaintext()))
-                .put("EncryptionAlgorithm", result.encryptionAlgorithm());
+                .put("EncryptionAlgorithm", result.encryptionAlgorithm()), result.keyArn());
     }
 
-    private ObjectNode reEncrypt(RequestContext ctx, Requests r) {
+    private Result reEncrypt(RequestContext ctx, Requests r) {
         CryptoResults.ReEncrypted result = kms.crypto().reEncrypt(ctx, r.requiredBlob("CiphertextBlob"),
                 r.stringMap("SourceEncryptionContext"), r.string("SourceKeyId"), r.requiredString("DestinationKeyId"),
                 r.stringMap("DestinationEncryptionContext"),
                 r.enumValue("SourceEncryptionAlgorithm", ENCRYPTION_ALGORITHMS),
                 r.enumValue("DestinationEncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
-        return object().put("CiphertextBlob", base64(result.ciphertextBlob()))
+        return answer(object().put("CiphertextBlob", base64(result.ciphertextBlob()))
                 .put("SourceKeyId", result.sourceKeyArn())
                 .put("KeyId", result.keyArn())
                 .put("SourceEncryptionAlgorithm", result.sourceEncryptionAlgorithm())
-                .put("DestinationEncryptionAlgorithm", result.destinationEncryptionAlgorithm());
+                .put("DestinationEncryptionAlgorithm", result.destinationEncryptionAlgorithm()),
+                result.keyArn(), result.sourceKeyArn());
     }
 
-    private ObjectNode generateDataKey(RequestContext ctx, Requests r, boolean withPlaintext) {
+    private Result generateDataKey(RequestContext ctx, Requests r, boolean withPlaintext) {
         if (withPlaintext) {
             refuseRecipient(r);
         }
@@ -290,24 +300,20 @@ public final class KmsJsonApi {
         if (result.plaintext() != null) {
             response.put("Plaintext", reveal(result.plaintext()));
         }
-        return response.put("KeyId", result.keyArn());
+        return answer(response.put("KeyId", result.keyArn()), result.keyArn());
     }
 
-    private ObjectNode generateRandom(RequestContext ctx, Requests r) {
+    private Result generateRandom(RequestContext ctx, Requests r) {
         refuseRecipient(r);
         if (r.string("CustomKeyStoreId") != null) {
             throw unsupported("Custom key stores are not supported.");
         }
-        return object().put("Plaintext", reveal(kms.crypto().generateRandom(ctx, r.integer("NumberOfBytes"))));
+        return answer(object().put("Plaintext", reveal(kms.crypto().generateRandom(ctx, r.integer("NumberOfBytes")))));
     }
 
     // ---- rotation
 
-    private ObjectNode enableKeyRotation(RequestContext ctx, Requests r) {
-        return empty(kms.rotation().enableKeyRotation(ctx, r.requiredString("KeyId"), r.integer("RotationPeriodInDays")));
-    }
-
-    private ObjectNode getKeyRotationStatus(RequestContext ctx, Requests r) {
+    private Result getKeyRotationStatus(RequestContext ctx, Requests r) {
         RotationStatus status = kms.rotation().getKeyRotationStatus(ctx, r.requiredString("KeyId"));
         ObjectNode response = object().put("KeyRotationEnabled", status.enabled()).put("KeyId", status.keyArn());
         if (status.rotationPeriodInDays() != null) {
@@ -316,20 +322,20 @@ public final class KmsJsonApi {
         if (status.nextRotationDate() != null) {
             response.set("NextRotationDate", timestamp(status.nextRotationDate()));
         }
-        return response;
+        return answer(response, status.keyArn());
     }
 
-    private ObjectNode listKeyRotations(RequestContext ctx, Requests r) {
+    private Result listKeyRotations(RequestContext ctx, Requests r) {
         String keyRef = r.requiredString("KeyId");
         Integer limit = r.integer("Limit");
         String marker = r.string("Marker");
         String arn = arn(kms.keys().describeKey(ctx, keyRef));
         Page<KeyMaterial> page = kms.rotation().listKeyRotations(ctx, keyRef, limit, marker);
-        return page("Rotations", page, m -> object()
+        return answer(page("Rotations", page, m -> object()
                 .put("KeyId", arn)
                 .put("KeyMaterialId", m.id().hex())
                 .<ObjectNode>set("RotationDate", timestamp(m.createdAt()))
-                .put("RotationType", m.rotationType().name()));
+                .put("RotationType", m.rotationType().name())), arn);
     }
 
     // ---- response shapes
@@ -362,9 +368,23 @@ public final class KmsJsonApi {
                 .put("CurrentKeyMaterialId", key.currentMaterial().id().hex());
     }
 
+    /** {@code {"KeyMetadata": ...}}, the answer of CreateKey and DescribeKey. */
+    private static ObjectNode metadataOf(KmsJsonApi api, KmsKey key) {
+        return object().set("KeyMetadata", api.keyMetadata(key));
+    }
+
     /** {@code {"KeyId": <key ARN>}}, the whole answer of CancelKeyDeletion and RotateKeyOnDemand. */
-    private ObjectNode keyArn(KmsKey key) {
-        return object().put("KeyId", arn(key));
+    private static ObjectNode keyArnOf(KmsJsonApi api, KmsKey key) {
+        return object().put("KeyId", api.arn(key));
+    }
+
+    /** The body {@code shape} makes of {@code key}, about that key. */
+    private Result about(BiFunction<KmsJsonApi, KmsKey, ObjectNode> shape, KmsKey key) {
+        return answer(shape.apply(this, key), arn(key));
+    }
+
+    private static Result answer(ObjectNode body, String... keyArns) {
+        return new Result(body, List.of(keyArns));
     }
 
     private String arn(KmsKey key) {
@@ -404,9 +424,9 @@ public final class KmsJsonApi {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /** Write operations answer {@code {}}; the key they return is not part of the wire response. */
-    private static ObjectNode empty(KmsKey ignored) {
-        return object();
+    /** Write operations answer {@code {}}, about the key they changed. */
+    private Result empty(KmsKey changed) {
+        return answer(object(), arn(changed));
     }
 
     private static ObjectNode object() {

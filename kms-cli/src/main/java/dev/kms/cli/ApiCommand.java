@@ -2,14 +2,16 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.core.operation.KmsOperation;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /**
  * A command that is one AWS KMS operation: it turns its flags into the AWS JSON request and calls the
- * operation named after the command (create-key: CreateKey), exactly as an HTTP client would send it.
+ * operation of the table ({@link KmsOperation}) whose command it is, exactly as an HTTP client would send it.
  */
 abstract class ApiCommand implements Callable<Integer> {
     @Spec
@@ -25,13 +27,11 @@ abstract class ApiCommand implements Callable<Integer> {
         return cli().call(operation(), request);
     }
 
-    /** The wire name: the command name in PascalCase. */
+    /** The operation table's row whose command this is (create-key: CreateKey). */
     String operation() {
-        StringBuilder name = new StringBuilder();
-        for (String part : spec.name().split("-")) {
-            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-        }
-        return name.toString();
+        return Arrays.stream(KmsOperation.values()).filter(op -> op.cliName().equals(spec.name())).findFirst()
+                .orElseThrow(() -> new IllegalStateException(spec.name() + " is no row of the operation table"))
+                .wireName();
     }
 
     KmsCli cli() {

@@ -1,7 +1,7 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kms.api.KmsJsonApi;
+import dev.kms.core.operation.KmsOperation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 4's proof with the AWS SDK for Java v2 on the real wiring: every operation the server implements
- * ({@link KmsJsonApi#operations()}), called by the SDK's KmsClient as the bootstrap administrator on
+ * ({@link KmsOperation}, the operation table), called by the SDK's KmsClient as the bootstrap administrator on
  * {@code kms server} over SoftHSM2, SQLite and the audit trail, with the response fields checked; and the calls
  * found in the trail on disk with the SDK's request id, source address and user agent.
  */
@@ -432,7 +432,8 @@ class KmsServerSdkOperationsTest {
         server.auditEvents("Username", BootstrapAdministrator.USER).stream()
                 .filter(e -> !e.has("errorCode") && e.path("userAgent").asText().startsWith("aws-sdk-java/"))
                 .forEach(e -> answered.add(e.get("eventName").asText()));
-        List<String> missing = KmsJsonApi.operations().stream().filter(op -> !answered.contains(op)).toList();
+        List<String> missing = Arrays.stream(KmsOperation.values()).map(KmsOperation::wireName)
+                .filter(op -> !answered.contains(op)).toList();
         assertEquals(List.of(), missing, "operations no SDK call of this class succeeded with");
     }
 }

@@ -1,6 +1,6 @@
 package dev.kms.server;
 
-import dev.kms.api.KmsJsonApi;
+import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.port.SessionPoolStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The server's Prometheus metrics through Micrometer: API requests and their latency per operation, errors per
@@ -39,8 +41,9 @@ public final class ServerMetrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
+    /** Labels operations by the operation table. */
     ServerMetrics(Supplier<Number> queued) {
-        this(KmsJsonApi.operations(), queued);
+        this(Arrays.stream(KmsOperation.values()).map(KmsOperation::wireName).collect(Collectors.toSet()), queued);
     }
 
     ServerMetrics(Set<String> operations, Supplier<Number> queued) {

@@ -6,6 +6,8 @@ import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
+import dev.kms.core.operation.Action;
+import dev.kms.core.operation.KmsOperation;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +30,7 @@ public final class AliasService {
 
     public Alias createAlias(RequestContext ctx, String aliasName, String targetKeyRef) {
         requireCustomerAliasName(aliasName);
-        KmsKey target = usableTarget(ctx, targetKeyRef, "kms:CreateAlias");
+        KmsKey target = usableTarget(ctx, targetKeyRef, KmsOperation.CREATE_ALIAS.action());
         Instant now = now();
         Alias alias = new Alias(ctx.principal().accountId(), aliasName, target.keyId(), now, now);
         keys.store().insertAlias(alias);
@@ -38,8 +40,8 @@ public final class AliasService {
     public Alias updateAlias(RequestContext ctx, String aliasName, String targetKeyRef) {
         requireCustomerAliasName(aliasName);
         Alias existing = find(ctx, aliasName);
-        KmsKey current = keys.resolveAuthorized(ctx, existing.targetKeyId(), "kms:UpdateAlias");
-        KmsKey target = usableTarget(ctx, targetKeyRef, "kms:UpdateAlias");
+        KmsKey current = keys.resolveAuthorized(ctx, existing.targetKeyId(), KmsOperation.UPDATE_ALIAS.action());
+        KmsKey target = usableTarget(ctx, targetKeyRef, KmsOperation.UPDATE_ALIAS.action());
         if (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage()) {
             throw KmsException.validation("targetKeyId",
                     "the new target must have the same key spec and key usage as the current one");
@@ -52,7 +54,7 @@ public final class AliasService {
     public void deleteAlias(RequestContext ctx, String aliasName) {
         requireCustomerAliasName(aliasName);
         Alias existing = find(ctx, aliasName);
-        keys.resolveAuthorized(ctx, existing.targetKeyId(), "kms:DeleteAlias");
+        keys.resolveAuthorized(ctx, existing.targetKeyId(), KmsOperation.DELETE_ALIAS.action());
         keys.store().deleteAlias(existing.accountId(), aliasName);
     }
 
@@ -60,8 +62,8 @@ public final class AliasService {
     public Page<Alias> listAliases(RequestContext ctx, String keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 50, 100);
         String after = Paging.position(marker);
-        keys.authorizer().authorizeAccountAction(ctx, "kms:ListAliases");
-        String keyId = keyRef == null ? null : keys.resolveKeyOnly(ctx, keyRef, "keyId", "kms:ListAliases").keyId();
+        keys.authorizer().authorizeAccountAction(ctx, KmsOperation.LIST_ALIASES.action());
+        String keyId = keyRef == null ? null : keys.resolveKeyOnly(ctx, keyRef, "keyId", KmsOperation.LIST_ALIASES.action()).keyId();
         List<Alias> fetched = keys.store().listAliases(ctx.principal().accountId(), keyId, after, max + 1);
         return Paging.page(fetched, max, Alias::aliasName);
     }
@@ -77,7 +79,7 @@ public final class AliasService {
     }
 
     /** An alias may point only at a customer-managed key of the caller's own account that is not pending deletion. */
-    private KmsKey usableTarget(RequestContext ctx, String targetKeyRef, String action) {
+    private KmsKey usableTarget(RequestContext ctx, String targetKeyRef, Action action) {
         KmsKey target = keys.resolveKeyOnly(ctx, targetKeyRef, "targetKeyId", action);
         if (!target.accountId().equals(ctx.principal().accountId())) {
             throw KmsException.validation("targetKeyId", "the alias and its key must be in the same account");

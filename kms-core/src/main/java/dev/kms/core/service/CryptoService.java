@@ -8,6 +8,8 @@ import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.operation.Action;
+import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.service.CryptoResults.DataKey;
@@ -38,7 +40,7 @@ public final class CryptoService {
             throw KmsException.validation("plaintext", "Member must have length between 1 and " + MAX_PLAINTEXT);
         }
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
-        KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", "kms:Encrypt", conditions(ctx));
+        KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", KmsOperation.ENCRYPT.action(), conditions(ctx));
         String alg = requireAlgorithm(key, algorithm);
         return new Encrypted(keys.arn(key), seal(key, plaintext, ctx), alg);
     }
@@ -46,7 +48,7 @@ public final class CryptoService {
     public Decrypted decrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> context, String keyRef,
                              String algorithm) {
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
-        Opened opened = open(caller, "kms:Decrypt", ciphertextBlob, ctx, keyRef, algorithm, "keyId");
+        Opened opened = open(caller, KmsOperation.DECRYPT.action(), ciphertextBlob, ctx, keyRef, algorithm, "keyId");
         return new Decrypted(keys.arn(opened.key()), new Plaintext(opened.plaintext()), opened.algorithm());
     }
 
@@ -55,10 +57,10 @@ public final class CryptoService {
                                  String sourceAlgorithm, String destinationAlgorithm) {
         EncryptionContext sourceCtx = EncryptionContext.of(sourceContext, "sourceEncryptionContext");
         EncryptionContext destinationCtx = EncryptionContext.of(destinationContext, "destinationEncryptionContext");
-        KmsKey destination = keys.resolveAuthorized(caller, destinationKeyRef, "destinationKeyId", "kms:ReEncryptTo",
+        KmsKey destination = keys.resolveAuthorized(caller, destinationKeyRef, "destinationKeyId", KmsOperation.RE_ENCRYPT_TO,
                 conditions(destinationCtx));
         String destinationAlg = requireAlgorithm(destination, destinationAlgorithm);
-        Opened opened = open(caller, "kms:ReEncryptFrom", ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm,
+        Opened opened = open(caller, KmsOperation.RE_ENCRYPT_FROM, ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm,
                 "sourceKeyId");
         try (Plaintext plaintext = new Plaintext(opened.plaintext())) {
             byte[] blob = seal(destination, plaintext.bytes(), destinationCtx);
@@ -71,7 +73,7 @@ public final class CryptoService {
                                    DataKeySpec keySpec, Integer numberOfBytes, boolean withPlaintext) {
         int length = dataKeyLength(keySpec, numberOfBytes);
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
-        String action = withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
+        Action action = withPlaintext ? KmsOperation.GENERATE_DATA_KEY.action() : KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT.action();
         KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", action, conditions(ctx));
         requireAlgorithm(key, null);
         Plaintext dataKey = new Plaintext(hsm.generateRandom(length));
@@ -92,7 +94,7 @@ public final class CryptoService {
         if (numberOfBytes == null || numberOfBytes < 1 || numberOfBytes > MAX_RANDOM_BYTES) {
             throw KmsException.validation("numberOfBytes", "Member must have value between 1 and " + MAX_RANDOM_BYTES);
         }
-        keys.authorizer().authorizeAccountAction(caller, "kms:GenerateRandom");
+        keys.authorizer().authorizeAccountAction(caller, KmsOperation.GENERATE_RANDOM.action());
         return new Plaintext(hsm.generateRandom(numberOfBytes));
     }
 
@@ -110,7 +112,7 @@ public final class CryptoService {
      * authorized against that key. A blob from another region, or naming an unknown key or material,
      * fails exactly like a tampered one (docs/ciphertext-format.md, "Decryption and errors").
      */
-    private Opened open(RequestContext caller, String action, byte[] blob, EncryptionContext ctx, String keyRef,
+    private Opened open(RequestContext caller, Action action, byte[] blob, EncryptionContext ctx, String keyRef,
                         String algorithm, String keyField) {
         if (blob == null || blob.length < 1 || blob.length > CiphertextBlob.MAX_LENGTH) {
             throw KmsException.validation("ciphertextBlob", "Member must have length between 1 and " + CiphertextBlob.MAX_LENGTH);

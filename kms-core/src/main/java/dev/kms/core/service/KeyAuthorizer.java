@@ -6,6 +6,7 @@ import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.operation.Action;
 import dev.kms.core.policy.AuthorizationRequest;
 import dev.kms.core.policy.CachingPolicyParser;
 import dev.kms.core.policy.ConditionKeys;
@@ -44,7 +45,7 @@ public final class KeyAuthorizer {
     }
 
     /** Throws AccessDeniedException unless {@code ctx}'s caller may perform {@code action} on {@code key}. */
-    void authorize(RequestContext ctx, String action, KmsKey key, ConditionKeys.Builder conditions) {
+    void authorize(RequestContext ctx, Action action, KmsKey key, ConditionKeys.Builder conditions) {
         AuthorizationRequest request = request(ctx, action, deployment.keyArn(key), key, conditions);
         Decision decision = decide(ctx, keyPolicyText(key), request);
         if (!decision.allowed()) {
@@ -53,7 +54,7 @@ public final class KeyAuthorizer {
     }
 
     /** The decision for {@code action} on {@code key} as if its key policy were {@code keyPolicyText}. */
-    Decision decide(RequestContext ctx, String action, KmsKey key, String keyPolicyText, ConditionKeys.Builder conditions) {
+    Decision decide(RequestContext ctx, Action action, KmsKey key, String keyPolicyText, ConditionKeys.Builder conditions) {
         return decide(ctx, keyPolicyText, request(ctx, action, deployment.keyArn(key), key, conditions));
     }
 
@@ -66,7 +67,7 @@ public final class KeyAuthorizer {
      * How {@code principal}'s request for {@code action} on {@code key} would be decided, with the given
      * condition keys, for simulate-principal-policy: the same evaluation as {@link #authorize}, nothing thrown.
      */
-    Simulation simulate(Principal principal, String action, KmsKey key, ConditionKeys.Builder conditions) {
+    Simulation simulate(Principal principal, Action action, KmsKey key, ConditionKeys.Builder conditions) {
         RequestContext ctx = RequestContext.direct(principal, null, null);
         AuthorizationRequest request = request(ctx, action, deployment.keyArn(key), key, conditions);
         return new Simulation(request, decide(ctx, keyPolicyText(key), request));
@@ -76,7 +77,7 @@ public final class KeyAuthorizer {
      * Account-level actions (CreateKey, ListKeys, ListAliases, GenerateRandom) have no key policy: the
      * account root may, anyone else needs an identity policy that allows and none that denies.
      */
-    void authorizeAccountAction(RequestContext ctx, String action) {
+    void authorizeAccountAction(RequestContext ctx, Action action) {
         Principal caller = ctx.principal();
         if (caller.type() == PrincipalType.ROOT) {
             return;
@@ -98,7 +99,7 @@ public final class KeyAuthorizer {
     }
 
     /** The same denial a policy would give, for a key the caller named that does not exist in another account. */
-    KmsException deniedUnknownKey(RequestContext ctx, String action, String keyRefAsNamed) {
+    KmsException deniedUnknownKey(RequestContext ctx, Action action, String keyRefAsNamed) {
         return new KmsException(ErrorCode.ACCESS_DENIED, "User: " + ctx.principal().arn() + " is not authorized to perform: "
                 + action + " on resource: " + keyRefAsNamed + " because no policy allows the " + action + " action");
     }
@@ -117,7 +118,7 @@ public final class KeyAuthorizer {
                 ? List.of() : directory.identityPolicies(caller);
     }
 
-    private AuthorizationRequest request(RequestContext ctx, String action, String resource, KmsKey key,
+    private AuthorizationRequest request(RequestContext ctx, Action action, String resource, KmsKey key,
                                          ConditionKeys.Builder conditions) {
         Principal caller = ctx.principal();
         conditions.put(ConditionKeys.CURRENT_TIME, clock.instant().toString());
@@ -132,6 +133,7 @@ public final class KeyAuthorizer {
                     .put(ConditionKeys.KEY_USAGE, key.keyUsage().name())
                     .put(ConditionKeys.KEY_ORIGIN, key.origin().name());
         }
-        return new AuthorizationRequest(caller.arn(), caller.accountId(), caller.type(), action, resource, conditions.build());
+        return new AuthorizationRequest(caller.arn(), caller.accountId(), caller.type(), action.name(), resource,
+                conditions.build());
     }
 }

@@ -6,6 +6,8 @@ import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
+import dev.kms.core.operation.Action;
+import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.policy.Policies;
 import dev.kms.core.policy.Policy;
@@ -40,7 +42,7 @@ public final class KeyPolicyService {
     }
 
     public String getKeyPolicy(RequestContext ctx, String keyRef, String policyName) {
-        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:GetKeyPolicy");
+        KmsKey key = keys.resolveAuthorized(ctx, keyRef, KmsOperation.GET_KEY_POLICY.action());
         requirePolicyName(policyName);
         return keys.authorizer().keyPolicyText(key);
     }
@@ -48,13 +50,13 @@ public final class KeyPolicyService {
     public Page<String> listKeyPolicies(RequestContext ctx, String keyRef, Integer limit, String marker) {
         Paging.limit(limit, 100, 1000);
         String after = Paging.position(marker);
-        keys.resolveAuthorized(ctx, keyRef, "kms:ListKeyPolicies");
+        keys.resolveAuthorized(ctx, keyRef, KmsOperation.LIST_KEY_POLICIES.action());
         return new Page<>(after == null ? List.of(POLICY_NAME) : List.of(), null);
     }
 
     public KmsKey putKeyPolicy(RequestContext ctx, String keyRef, String policyName, String policy, boolean bypassLockoutCheck) {
         requirePolicyName(policyName);
-        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:PutKeyPolicy", ConditionKeys.builder(),
+        KmsKey target = keys.resolveManaged(ctx, keyRef, KmsOperation.PUT_KEY_POLICY.action(), ConditionKeys.builder(),
                 "change the key policy of");
         String checked = checkedPolicy(ctx, target, policy, bypassLockoutCheck);
         return keys.update(target.keyId(), key -> {
@@ -95,13 +97,14 @@ public final class KeyPolicyService {
         if (!keys.authorizer().directory().exists(policySourceArn)) {
             throw new KmsException(ErrorCode.NOT_FOUND, "The principal " + policySourceArn + " cannot be found.");
         }
-        KmsKey key = keys.resolve(ctx, keyRef, "resourceArns", action);
+        Action asked = new Action(action);
+        KmsKey key = keys.resolve(ctx, keyRef, "resourceArns", asked);
         ConditionKeys.Builder conditions = ConditionKeys.builder();
         if (context != null) {
             context.forEach(conditions::put);
         }
         try {
-            return keys.authorizer().simulate(simulated(arn), action, key, conditions);
+            return keys.authorizer().simulate(simulated(arn), asked, key, conditions);
         } catch (IllegalArgumentException e) {
             throw KmsException.validation("contextEntries", e.getMessage());
         }
@@ -143,7 +146,7 @@ public final class KeyPolicyService {
         }
         Policy parsed = parser.parse(policy, PolicyKind.KEY);
         requireNamedPrincipalsExist(parsed);
-        if (!bypassLockoutCheck && !keys.authorizer().decide(ctx, "kms:PutKeyPolicy", key, policy, ConditionKeys.builder()).allowed()) {
+        if (!bypassLockoutCheck && !keys.authorizer().decide(ctx, KmsOperation.PUT_KEY_POLICY.action(), key, policy, ConditionKeys.builder()).allowed()) {
             throw new KmsException(ErrorCode.MALFORMED_POLICY_DOCUMENT, "The new key policy will not allow you to update "
                     + "the key policy in the future: it does not allow " + ctx.principal().arn() + " to call kms:PutKeyPolicy. "
                     + "Set BypassPolicyLockoutSafetyCheck to apply it anyway.");

@@ -5,15 +5,15 @@ import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.operation.Action;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.port.MetadataStore;
 
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds keys by any of the identifiers AWS KMS accepts (key id, key ARN, alias name, alias ARN) and
@@ -24,8 +24,6 @@ import java.util.regex.Pattern;
 final class KeyRepository {
     private static final int MAX_KEY_ID_LENGTH = 2048;
     private static final int MAX_UPDATE_ATTEMPTS = 16;
-    private static final Pattern ARN = Pattern.compile("arn:([^:]+):kms:([^:]+):(\\d{12}):((key|alias)/.+)");
-
     private final Deployment deployment;
     private final MetadataStore store;
     private final KeyAuthorizer authorizer;
@@ -58,24 +56,19 @@ final class KeyRepository {
      * Resolves a KeyId parameter for {@code action}; NotFoundException for a missing key of the caller's
      * own account. Authorization is the caller's next step, with the operation's condition keys.
      */
-    KmsKey resolve(RequestContext ctx, String keyRef, String field, String action) {
+    KmsKey resolve(RequestContext ctx, String keyRef, String field, Action action) {
         requireKeyRef(keyRef, field);
+        KeyRef ref = KeyRef.parse(keyRef);
         String account = ctx.principal().accountId();
-        String resource = keyRef;
-        if (keyRef.startsWith("arn:")) {
-            Matcher m = ARN.matcher(keyRef);
-            if (!m.matches()) {
-                throw new KmsException(ErrorCode.INVALID_ARN, "Invalid arn " + keyRef);
-            }
-            if (!m.group(1).equals(deployment.partition()) || !m.group(2).equals(deployment.region())) {
+        if (ref.isArn()) {
+            if (!ref.partition().equals(deployment.partition()) || !ref.region().equals(deployment.region())) {
                 throw keyNotFound(keyRef);
             }
-            account = m.group(3);
-            resource = m.group(4);
+            account = ref.accountId();
         }
         boolean foreign = !account.equals(ctx.principal().accountId());
-        if (resource.startsWith("alias/")) {
-            String aliasName = resource;
+        if (ref.aliasName() != null) {
+            String aliasName = ref.aliasName();
             Alias alias = store.findAlias(account, aliasName).orElse(null);
             if (alias == null && !foreign) {
                 alias = serviceManaged.findOrCreateFor(ctx, aliasName);
@@ -86,7 +79,7 @@ final class KeyRepository {
             }
             return find(ctx, alias.targetKeyId(), account, keyRef, action);
         }
-        String keyId = keyRef.startsWith("arn:") && resource.startsWith("key/") ? resource.substring(4) : resource;
+        String keyId = ref.keyId();
         if (!isUuid(keyId)) {
             throw new KmsException(ErrorCode.NOT_FOUND, "Invalid keyId '" + keyRef + "'");
         }
@@ -94,12 +87,12 @@ final class KeyRepository {
     }
 
     /** Resolves a KeyId parameter and authorizes {@code action} on the key with the given condition keys. */
-    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String field, String action,
+    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String field, Action action,
                              ConditionKeys.Builder conditions) {
         return authorized(ctx, keyRef, resolve(ctx, keyRef, field, action), action, conditions);
     }
 
-    private KmsKey authorized(RequestContext ctx, String keyRef, KmsKey key, String action,
+    private KmsKey authorized(RequestContext ctx, String keyRef, KmsKey key, Action action,
                               ConditionKeys.Builder conditions) {
         String alias = keyRef == null ? null : requestAlias(keyRef);
         if (alias != null) {
@@ -109,7 +102,7 @@ final class KeyRepository {
         return key;
     }
 
-    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String action) {
+    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, Action action) {
         return resolveAuthorized(ctx, keyRef, "keyId", action, ConditionKeys.builder());
     }
 
@@ -120,7 +113,7 @@ final class KeyRepository {
      * AccessDeniedException that does not say why. Callers from other accounts are authorized first and learn
      * nothing about the key.
      */
-    KmsKey resolveManaged(RequestContext ctx, String keyRef, String action, ConditionKeys.Builder conditions,
+    KmsKey resolveManaged(RequestContext ctx, String keyRef, Action action, ConditionKeys.Builder conditions,
                           String what) {
         KmsKey key = resolve(ctx, keyRef, "keyId", action);
         if (key.accountId().equals(ctx.principal().accountId())) {
@@ -132,7 +125,7 @@ final class KeyRepository {
     }
 
     /** Resolves a parameter that must name a key directly (key id or key ARN), not through an alias. */
-    KmsKey resolveKeyOnly(RequestContext ctx, String keyRef, String field, String action) {
+    KmsKey resolveKeyOnly(RequestContext ctx, String keyRef, String field, Action action) {
         requireKeyRef(keyRef, field);
         if (requestAlias(keyRef) != null) {
             throw KmsException.validation(field, "Member must be a key id or key ARN, not an alias");
@@ -142,14 +135,10 @@ final class KeyRepository {
 
     /** The alias a KeyId parameter names (for kms:RequestAlias), or null when it names a key. */
     static String requestAlias(String keyRef) {
-        if (keyRef.startsWith("alias/")) {
-            return keyRef;
-        }
-        int alias = keyRef.indexOf(":alias/");
-        return keyRef.startsWith("arn:") && alias > 0 ? keyRef.substring(alias + 1) : null;
+        return KeyRef.parse(keyRef).aliasName();
     }
 
-    private KmsKey find(RequestContext ctx, String keyId, String account, String keyRef, String action) {
+    private KmsKey find(RequestContext ctx, String keyId, String account, String keyRef, Action action) {
         KmsKey key = store.findKey(keyId).filter(k -> k.accountId().equals(account)).orElse(null);
         if (key == null) {
             throw account.equals(ctx.principal().accountId()) ? keyNotFound(keyRef)

@@ -13,6 +13,8 @@ import dev.kms.core.model.MaterialId;
 import dev.kms.core.model.Origin;
 import dev.kms.core.model.Page;
 import dev.kms.core.model.RotationSchedule;
+import dev.kms.core.operation.Action;
+import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.policy.ConditionKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,7 @@ public final class KeyService {
      * after, so metadata never points at missing material; a failed commit destroys the new object.
      */
     public KmsKey createKey(RequestContext ctx, CreateKeyRequest request) {
-        keys.authorizer().authorizeAccountAction(ctx, "kms:CreateKey");
+        keys.authorizer().authorizeAccountAction(ctx, KmsOperation.CREATE_KEY.action());
         String description = request.description() == null ? "" : request.description();
         requireDescription(description);
         KeySpec spec = request.keySpec() == null ? KeySpec.SYMMETRIC_DEFAULT : request.keySpec();
@@ -88,13 +90,13 @@ public final class KeyService {
     }
 
     public KmsKey describeKey(RequestContext ctx, String keyRef) {
-        return keys.resolveAuthorized(ctx, keyRef, "kms:DescribeKey");
+        return keys.resolveAuthorized(ctx, keyRef, KmsOperation.DESCRIBE_KEY.action());
     }
 
     public Page<KmsKey> listKeys(RequestContext ctx, Integer limit, String marker) {
         int max = Paging.limit(limit, 100, 1000);
         String after = Paging.position(marker);
-        keys.authorizer().authorizeAccountAction(ctx, "kms:ListKeys");
+        keys.authorizer().authorizeAccountAction(ctx, KmsOperation.LIST_KEYS.action());
         List<KmsKey> fetched = keys.store().listKeys(ctx.principal().accountId(), after, max + 1);
         return Paging.page(fetched, max, KmsKey::keyId);
     }
@@ -104,21 +106,21 @@ public final class KeyService {
             throw KmsException.validation("description", "Member must not be null");
         }
         requireDescription(description);
-        return change(ctx, keyRef, "kms:UpdateKeyDescription", "update the description of", key -> {
+        return change(ctx, keyRef, KmsOperation.UPDATE_KEY_DESCRIPTION.action(), "update the description of", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.withDescription(description);
         });
     }
 
     public KmsKey enableKey(RequestContext ctx, String keyRef) {
-        return change(ctx, keyRef, "kms:EnableKey", "enable", key -> {
+        return change(ctx, keyRef, KmsOperation.ENABLE_KEY.action(), "enable", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.state() == KeyState.Enabled ? key : key.withState(KeyState.Enabled, null, null);
         });
     }
 
     public KmsKey disableKey(RequestContext ctx, String keyRef) {
-        return change(ctx, keyRef, "kms:DisableKey", "disable", key -> {
+        return change(ctx, keyRef, KmsOperation.DISABLE_KEY.action(), "disable", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.state() == KeyState.Disabled ? key : key.withState(KeyState.Disabled, null, null);
         });
@@ -131,7 +133,7 @@ public final class KeyService {
                     "Member must have value between " + MIN_PENDING_WINDOW_DAYS + " and " + MAX_PENDING_WINDOW_DAYS);
         }
         Instant deletionDate = now().plus(Duration.ofDays(days));
-        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:ScheduleKeyDeletion", ConditionKeys.builder()
+        KmsKey target = keys.resolveManaged(ctx, keyRef, KmsOperation.SCHEDULE_KEY_DELETION.action(), ConditionKeys.builder()
                 .put(ConditionKeys.SCHEDULE_KEY_DELETION_PENDING_WINDOW_IN_DAYS, Integer.toString(days)),
                 "schedule the deletion of");
         KmsKey scheduled = keys.update(target.keyId(), key -> {
@@ -143,7 +145,7 @@ public final class KeyService {
     }
 
     public KmsKey cancelKeyDeletion(RequestContext ctx, String keyRef) {
-        return change(ctx, keyRef, "kms:CancelKeyDeletion", "cancel the deletion of", key -> {
+        return change(ctx, keyRef, KmsOperation.CANCEL_KEY_DELETION.action(), "cancel the deletion of", key -> {
             if (key.state() != KeyState.PendingDeletion) {
                 throw new KmsException(ErrorCode.INVALID_STATE, keys.arn(key) + " is not pending deletion.");
             }
@@ -156,7 +158,7 @@ public final class KeyService {
             throw KmsException.validation("tags", "Member must have at least 1 item");
         }
         Tags.validate(tags);
-        return change(ctx, keyRef, "kms:TagResource", "tag", key -> {
+        return change(ctx, keyRef, KmsOperation.TAG_RESOURCE.action(), "tag", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             Map<String, String> merged = new HashMap<>(key.tags());
             merged.putAll(tags);
@@ -167,7 +169,7 @@ public final class KeyService {
 
     public KmsKey untagResource(RequestContext ctx, String keyRef, List<String> tagKeys) {
         Tags.validateKeys(tagKeys);
-        return change(ctx, keyRef, "kms:UntagResource", "untag", key -> {
+        return change(ctx, keyRef, KmsOperation.UNTAG_RESOURCE.action(), "untag", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             Map<String, String> remaining = new HashMap<>(key.tags());
             tagKeys.forEach(remaining::remove);
@@ -178,7 +180,7 @@ public final class KeyService {
     public Page<Map.Entry<String, String>> listResourceTags(RequestContext ctx, String keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 50, 50);
         String after = Paging.position(marker);
-        var tags = keys.resolveAuthorized(ctx, keyRef, "kms:ListResourceTags").sortedTags();
+        var tags = keys.resolveAuthorized(ctx, keyRef, KmsOperation.LIST_RESOURCE_TAGS.action()).sortedTags();
         var remaining = after == null ? tags : tags.tailMap(after, false);
         List<Map.Entry<String, String>> fetched = remaining.entrySet().stream().limit(max + 1L)
                 .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
@@ -186,7 +188,7 @@ public final class KeyService {
     }
 
     /** Authorizes {@code action}, refuses it on service-managed keys, then applies {@code change}. */
-    private KmsKey change(RequestContext ctx, String keyRef, String action, String what, UnaryOperator<KmsKey> change) {
+    private KmsKey change(RequestContext ctx, String keyRef, Action action, String what, UnaryOperator<KmsKey> change) {
         KmsKey target = keys.resolveManaged(ctx, keyRef, action, ConditionKeys.builder(), what);
         return keys.update(target.keyId(), change);
     }

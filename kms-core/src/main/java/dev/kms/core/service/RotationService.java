@@ -9,6 +9,7 @@ import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
 import dev.kms.core.model.RotationSchedule;
 import dev.kms.core.model.RotationType;
+import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.policy.ConditionKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ public final class RotationService {
                     + RotationSchedule.MIN_PERIOD_DAYS + " and " + RotationSchedule.MAX_PERIOD_DAYS);
         }
         Instant now = now();
-        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:EnableKeyRotation", ConditionKeys.builder()
+        KmsKey target = keys.resolveManaged(ctx, keyRef, KmsOperation.ENABLE_KEY_ROTATION.action(), ConditionKeys.builder()
                 .put(ConditionKeys.ROTATION_PERIOD_IN_DAYS, Integer.toString(period)), "change the rotation of");
         return keys.update(target.keyId(), key -> {
             requireRotatableAndEnabled(key);
@@ -61,7 +62,7 @@ public final class RotationService {
     }
 
     public KmsKey disableKeyRotation(RequestContext ctx, String keyRef) {
-        KmsKey target = keys.resolveManaged(ctx, keyRef, "kms:DisableKeyRotation", ConditionKeys.builder(),
+        KmsKey target = keys.resolveManaged(ctx, keyRef, KmsOperation.DISABLE_KEY_ROTATION.action(), ConditionKeys.builder(),
                 "change the rotation of");
         return keys.update(target.keyId(), key -> {
             requireRotatableAndEnabled(key);
@@ -70,7 +71,7 @@ public final class RotationService {
     }
 
     public RotationStatus getKeyRotationStatus(RequestContext ctx, String keyRef) {
-        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:GetKeyRotationStatus");
+        KmsKey key = keys.resolveAuthorized(ctx, keyRef, KmsOperation.GET_KEY_ROTATION_STATUS.action());
         key.state().requireNotPendingDeletion(keys.arn(key));
         requireRotatable(key);
         RotationSchedule rotation = key.rotation();
@@ -81,7 +82,7 @@ public final class RotationService {
 
     /** Rotates now; does not move the automatic schedule. At most 25 times per key. */
     public KmsKey rotateKeyOnDemand(RequestContext ctx, String keyRef) {
-        KmsKey key = keys.resolveManaged(ctx, keyRef, "kms:RotateKeyOnDemand", ConditionKeys.builder(),
+        KmsKey key = keys.resolveManaged(ctx, keyRef, KmsOperation.ROTATE_KEY_ON_DEMAND.action(), ConditionKeys.builder(),
                 "rotate on demand");
         requireRotatableAndEnabled(key);
         requireOnDemandQuota(key);
@@ -97,7 +98,7 @@ public final class RotationService {
     /** Rotations of a key (materials after the first), oldest first. */
     public Page<KeyMaterial> listKeyRotations(RequestContext ctx, String keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 100, 1000);
-        KmsKey key = keys.resolveAuthorized(ctx, keyRef, "kms:ListKeyRotations");
+        KmsKey key = keys.resolveAuthorized(ctx, keyRef, KmsOperation.LIST_KEY_ROTATIONS.action());
         requireRotatable(key);
         List<KeyMaterial> rotations = key.materials().stream().filter(KeyMaterial::isRotation).toList();
         String after = Paging.position(marker);

@@ -1,0 +1,50 @@
+package dev.kms.core.model;
+
+import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A KeyId parameter as AWS reads it: a key id, a key ARN, an alias name ({@code alias/NAME}) or an alias ARN. An ARN
+ * carries its partition, region and account; {@code resource} is {@code key/ID} or {@code alias/NAME} for ARNs, and
+ * the text itself otherwise.
+ */
+public record KeyRef(Kind kind, String text, String partition, String region, String accountId, String resource) {
+    private static final Pattern ARN = Pattern.compile("arn:([^:]+):kms:([^:]+):(\\d{12}):((key|alias)/.+)");
+
+    /** The four forms. */
+    public enum Kind { KEY_ID, KEY_ARN, ALIAS_NAME, ALIAS_ARN }
+
+    /** Reads {@code text}, which is not empty; an {@code arn:} that is no KMS key or alias ARN is InvalidArnException. */
+    public static KeyRef parse(String text) {
+        if (text.startsWith("arn:")) {
+            Matcher m = ARN.matcher(text);
+            if (!m.matches()) {
+                throw new KmsException(ErrorCode.INVALID_ARN, "Invalid arn " + text);
+            }
+            Kind kind = m.group(5).equals("key") ? Kind.KEY_ARN : Kind.ALIAS_ARN;
+            return new KeyRef(kind, text, m.group(1), m.group(2), m.group(3), m.group(4));
+        }
+        return new KeyRef(text.startsWith("alias/") ? Kind.ALIAS_NAME : Kind.KEY_ID, text, null, null, null, text);
+    }
+
+    public boolean isArn() {
+        return kind == Kind.KEY_ARN || kind == Kind.ALIAS_ARN;
+    }
+
+    /** The alias this names ({@code alias/NAME}, for kms:RequestAlias), or null when it names a key. */
+    public String aliasName() {
+        return kind == Kind.ALIAS_NAME || kind == Kind.ALIAS_ARN ? resource : null;
+    }
+
+    /** The key id this names directly, or null for an alias. */
+    public String keyId() {
+        return switch (kind) {
+            case KEY_ID -> text;
+            case KEY_ARN -> resource.substring("key/".length());
+            default -> null;
+        };
+    }
+}

@@ -28,10 +28,11 @@ import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
 import dev.kms.server.KmsOperations;
 import dev.kms.server.RequestRateLimiter;
-import dev.kms.server.SigV4Signer;
-import dev.kms.server.SigV4Verifier;
 import dev.kms.store.SqliteIdentityStore;
 import dev.kms.store.SqliteMetadataStore;
+import dev.kms.wire.AwsJson;
+import dev.kms.wire.SigV4Signer;
+import dev.kms.wire.SigV4Verifier;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.Session;
 import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
@@ -240,8 +241,8 @@ final class HttpLoadBench {
      */
     private static byte[] signed(Operation operation, Credentials credentials, URI endpoint) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiEndpoint.CONTENT_TYPE);
-        headers.put("X-Amz-Target", ApiEndpoint.TARGET_PREFIX + operation.target());
+        headers.put("Content-Type", AwsJson.CONTENT_TYPE);
+        headers.put("X-Amz-Target", AwsJson.TARGET_PREFIX + operation.target());
         Map<String, String> signed = new SigV4Signer(KmsBench.DEPLOYMENT.region()).sign("POST", endpoint, headers,
                 operation.body(), credentials.accessKeyId(), credentials.secret(), null, Instant.now());
         StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\n");
@@ -256,8 +257,8 @@ final class HttpLoadBench {
     /** The same signed request as {@link ApiEndpoint#handle} receives it from Jetty. */
     private static ApiEndpoint.Call call(Operation operation, Credentials credentials, URI endpoint) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiEndpoint.CONTENT_TYPE);
-        headers.put("X-Amz-Target", ApiEndpoint.TARGET_PREFIX + operation.target());
+        headers.put("Content-Type", AwsJson.CONTENT_TYPE);
+        headers.put("X-Amz-Target", AwsJson.TARGET_PREFIX + operation.target());
         Map<String, String> signed = new SigV4Signer(KmsBench.DEPLOYMENT.region()).sign("POST", endpoint, headers,
                 operation.body(), credentials.accessKeyId(), credentials.secret(), null, Instant.now());
         Map<String, List<String>> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -2,7 +2,7 @@ package dev.kms.cli;
 
 import dev.kms.core.identity.Authenticator;
 import dev.kms.core.identity.Principal;
-import dev.kms.server.SigV4Signer;
+import dev.kms.wire.SigV4Signer;
 
 import java.net.URI;
 import java.time.Instant;

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.server.ApiEndpoint;
-import dev.kms.server.SigV4Signer;
+import dev.kms.wire.AwsJson;
+import dev.kms.wire.SigV4Signer;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -39,8 +40,8 @@ final class HttpKmsClient implements KmsClient {
         } catch (IOException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
-        HttpResponse<byte[]> response = http.post(signer, Map.of("Content-Type", ApiEndpoint.CONTENT_TYPE,
-                "X-Amz-Target", ApiEndpoint.TARGET_PREFIX + operation), body);
+        HttpResponse<byte[]> response = http.post(signer, Map.of("Content-Type", AwsJson.CONTENT_TYPE,
+                "X-Amz-Target", AwsJson.TARGET_PREFIX + operation), body);
         JsonNode answer = parse(response.body());
         if (response.statusCode() == 200) {
             if (answer == null || answer.isMissingNode() || answer.isNull()) {

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.server.QueryApiEndpoint;
-import dev.kms.server.QueryXml;
-import dev.kms.server.SigV4Signer;
+import dev.kms.wire.QueryProtocol;
+import dev.kms.wire.QueryXml;
+import dev.kms.wire.SigV4Signer;
 
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -32,7 +33,7 @@ final class HttpQueryClient {
     /** The members of {@code action}'s result; pagination members dropped, as the AWS CLI's paginator does. */
     ObjectNode call(String service, String action, Map<String, String> parameters) {
         HttpResponse<byte[]> response = http.post(new SigV4Signer(region, service),
-                Map.of("Content-Type", QueryApiEndpoint.FORM_CONTENT_TYPE + "; charset=utf-8"),
+                Map.of("Content-Type", QueryProtocol.FORM_CONTENT_TYPE + "; charset=utf-8"),
                 form(service, action, parameters));
         if (response.statusCode() == 200) {
             try {
@@ -50,7 +51,7 @@ final class HttpQueryClient {
 
     private static byte[] form(String service, String action, Map<String, String> parameters) {
         StringBuilder form = new StringBuilder("Action=").append(encode(action))
-                .append("&Version=").append(encode(QueryApiEndpoint.VERSIONS.get(service)));
+                .append("&Version=").append(encode(QueryProtocol.VERSIONS.get(service)));
         parameters.forEach((name, value) -> form.append('&').append(encode(name)).append('=').append(encode(value)));
         return form.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -1,6 +1,6 @@
 package dev.kms.cli;
 
-import dev.kms.server.SigV4Signer;
+import dev.kms.wire.SigV4Signer;
 
 import java.io.IOException;
 import java.net.URI;

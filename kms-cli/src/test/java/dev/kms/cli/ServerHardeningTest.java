@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.KmsHttpServer;
 import dev.kms.server.QueryApiEndpoint;
-import dev.kms.server.SigV4Signer;
+import dev.kms.wire.AwsJson;
+import dev.kms.wire.QueryProtocol;
+import dev.kms.wire.SigV4Signer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,8 +77,8 @@ class ServerHardeningTest {
 
     static Map<String, String> kmsHeaders(String operation) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiEndpoint.CONTENT_TYPE);
-        headers.put("X-Amz-Target", ApiEndpoint.TARGET_PREFIX + operation);
+        headers.put("Content-Type", AwsJson.CONTENT_TYPE);
+        headers.put("X-Amz-Target", AwsJson.TARGET_PREFIX + operation);
         return headers;
     }
 
@@ -138,9 +140,9 @@ class ServerHardeningTest {
         assertEquals("IncompleteSignature", json(response).get("__type").asText());
         assertEquals("'Content-Type' must be a 'SignedHeader' in the AWS Authorization.",
                 json(response).get("message").asText());
-        Map<String, String> typeSigned = new LinkedHashMap<>(signed(Map.of("Content-Type", ApiEndpoint.CONTENT_TYPE),
+        Map<String, String> typeSigned = new LinkedHashMap<>(signed(Map.of("Content-Type", AwsJson.CONTENT_TYPE),
                 body, "kms"));
-        typeSigned.put("X-Amz-Target", ApiEndpoint.TARGET_PREFIX + "DisableKey");
+        typeSigned.put("X-Amz-Target", AwsJson.TARGET_PREFIX + "DisableKey");
         assertEquals("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
                 json(send(typeSigned, body)).get("message").asText());
         assertEquals(KeyState.ENABLED, admin.describeKey(r -> r.keyId(keyId)).keyMetadata().keyState());
@@ -149,7 +151,7 @@ class ServerHardeningTest {
     @Test
     void queryProtocol_theActionIsInTheSignedBody_andContentTypeMustBeSigned() throws Exception {
         byte[] create = "Action=CreateUser&Version=2010-05-08&UserName=carol".getBytes(StandardCharsets.US_ASCII);
-        Map<String, String> form = Map.of("Content-Type", QueryApiEndpoint.FORM_CONTENT_TYPE);
+        Map<String, String> form = Map.of("Content-Type", QueryProtocol.FORM_CONTENT_TYPE);
         assertEquals(200, send(signed(form, create, "iam"), create).statusCode());
         byte[] delete = "Action=DeleteUser&Version=2010-05-08&UserName=carol".getBytes(StandardCharsets.US_ASCII);
         HttpResponse<String> swapped = send(signed(form, create, "iam"), delete);

@@ -4,7 +4,7 @@ import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
-import dev.kms.server.SigV4Verifier;
+import dev.kms.wire.SigV4Verifier;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;

@@ -10,6 +10,8 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.wire.AwsJson;
+import dev.kms.wire.SigV4Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +32,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class ApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoint.class);
-    public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
-    public static final String TARGET_PREFIX = "TrentService.";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -56,7 +56,7 @@ public final class ApiEndpoint {
 
         /** An answer in AWS JSON 1.1. */
         public Answer(int status, String requestId, String errorType, byte[] body) {
-            this(status, requestId, errorType, body, null, CONTENT_TYPE, null);
+            this(status, requestId, errorType, body, null, AwsJson.CONTENT_TYPE, null);
         }
 
         Answer by(Principal caller) {
@@ -174,15 +174,15 @@ public final class ApiEndpoint {
 
     private Answer api(Call call, Principal principal, String requestId) {
         String contentType = first(call.headers(), "Content-Type");
-        if (contentType == null || !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE)) {
-            return error(ErrorCode.SERIALIZATION, requestId, "Content-Type must be " + CONTENT_TYPE + ".");
+        if (contentType == null || !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(AwsJson.CONTENT_TYPE)) {
+            return error(ErrorCode.SERIALIZATION, requestId, "Content-Type must be " + AwsJson.CONTENT_TYPE + ".");
         }
         String target = first(call.headers(), "X-Amz-Target");
-        if (target == null || !target.startsWith(TARGET_PREFIX) || target.length() == TARGET_PREFIX.length()) {
+        if (target == null || !target.startsWith(AwsJson.TARGET_PREFIX) || target.length() == AwsJson.TARGET_PREFIX.length()) {
             return error(ErrorCode.UNKNOWN_OPERATION, requestId,
-                    "X-Amz-Target must be " + TARGET_PREFIX + "<Operation>.");
+                    "X-Amz-Target must be " + AwsJson.TARGET_PREFIX + "<Operation>.");
         }
-        String operation = target.substring(TARGET_PREFIX.length());
+        String operation = target.substring(AwsJson.TARGET_PREFIX.length());
         JsonNode request;
         try {
             request = JsonRequestBody.parse(call.body());

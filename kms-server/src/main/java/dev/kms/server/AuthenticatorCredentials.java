@@ -6,6 +6,8 @@ import dev.kms.core.identity.Authenticator;
 import dev.kms.core.identity.CredentialsRefused;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.Secret;
+import dev.kms.wire.CredentialLookup;
+import dev.kms.wire.SigV4Verifier;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

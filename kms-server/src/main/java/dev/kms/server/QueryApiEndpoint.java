@@ -6,6 +6,10 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.wire.CredentialLookup;
+import dev.kms.wire.QueryProtocol;
+import dev.kms.wire.QueryXml;
+import dev.kms.wire.SigV4Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +39,6 @@ import java.util.Set;
  */
 public final class QueryApiEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApiEndpoint.class);
-    public static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
-    /** The API version each service speaks, as the {@code Version} parameter must name it. */
-    public static final Map<String, String> VERSIONS = Map.of("iam", "2010-05-08", "sts", "2011-06-15");
     private static final Map<String, Set<String>> ACTIONS = Map.of(IdentityApi.IAM,
             IdentityApi.actions(IdentityApi.IAM), IdentityApi.STS, IdentityApi.actions(IdentityApi.STS));
     private static final List<String> GLOBAL_REGIONS = List.of("us-east-1", "aws-global");
@@ -62,7 +63,7 @@ public final class QueryApiEndpoint {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.region = Objects.requireNonNull(region, "region");
         this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
-        for (String service : VERSIONS.keySet()) {
+        for (String service : QueryProtocol.VERSIONS.keySet()) {
             Set<String> regions = new LinkedHashSet<>(GLOBAL_REGIONS);
             regions.add(region);
             for (String signingRegion : regions) {
@@ -76,7 +77,7 @@ public final class QueryApiEndpoint {
     public static boolean isQueryRequest(Map<String, List<String>> headers) {
         List<String> contentType = headers.get("Content-Type");
         return contentType != null && !contentType.isEmpty()
-                && contentType.get(0).regionMatches(true, 0, FORM_CONTENT_TYPE, 0, FORM_CONTENT_TYPE.length());
+                && contentType.get(0).regionMatches(true, 0, QueryProtocol.FORM_CONTENT_TYPE, 0, QueryProtocol.FORM_CONTENT_TYPE.length());
     }
 
     /** Answers one {@code POST /} in the Query protocol. */
@@ -116,7 +117,7 @@ public final class QueryApiEndpoint {
         if (action == null || action.isEmpty()) {
             return error(service, ErrorCode.MISSING_ACTION, "Missing Action parameter.", requestId);
         }
-        if (!VERSIONS.get(service).equals(version)) {
+        if (!QueryProtocol.VERSIONS.get(service).equals(version)) {
             return error(service, ErrorCode.UNKNOWN_OPERATION, "Could not find operation " + action
                     + " for version " + (version == null ? "NO_VERSION_SPECIFIED" : version), requestId);
         }

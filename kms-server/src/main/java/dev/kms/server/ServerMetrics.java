@@ -2,6 +2,7 @@ package dev.kms.server;
 
 import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.port.SessionPoolStats;
+import dev.kms.wire.AwsJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -57,8 +58,8 @@ public final class ServerMetrics {
 
     /** The label of an {@code X-Amz-Target} header: the operation if the API has it, else {@value #UNKNOWN}. */
     String operation(String target) {
-        if (target != null && target.startsWith(ApiEndpoint.TARGET_PREFIX)) {
-            String name = target.substring(ApiEndpoint.TARGET_PREFIX.length());
+        if (target != null && target.startsWith(AwsJson.TARGET_PREFIX)) {
+            String name = target.substring(AwsJson.TARGET_PREFIX.length());
             if (operations.contains(name)) {
                 return name;
             }

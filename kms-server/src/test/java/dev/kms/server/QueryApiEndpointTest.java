@@ -7,6 +7,12 @@ import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.policy.PrincipalType;
+import dev.kms.wire.AwsJson;
+import dev.kms.wire.MapCredentials;
+import dev.kms.wire.QueryProtocol;
+import dev.kms.wire.QueryXml;
+import dev.kms.wire.SigV4Signer;
+import dev.kms.wire.SigV4Verifier;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -180,7 +186,7 @@ class QueryApiEndpointTest {
     void theActionLivesInTheSignedBody_andContentTypeMustBeSigned() {
         byte[] signedBody = "Action=GetUser&Version=2010-05-08&UserName=a".getBytes(StandardCharsets.UTF_8);
         Map<String, String> signed = new SigV4Signer(REGION, "iam").sign("POST", ENDPOINT,
-                Map.of("Content-Type", QueryApiEndpoint.FORM_CONTENT_TYPE), signedBody, KEY_ID, SECRET.toCharArray(),
+                Map.of("Content-Type", QueryProtocol.FORM_CONTENT_TYPE), signedBody, KEY_ID, SECRET.toCharArray(),
                 null, NOW);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         signed.forEach((name, value) -> headers.put(name, List.of(value)));
@@ -194,7 +200,7 @@ class QueryApiEndpointTest {
                 KEY_ID, SECRET.toCharArray(), null, NOW);
         Map<String, List<String>> unsignedType = new LinkedHashMap<>();
         bare.forEach((name, value) -> unsignedType.put(name, List.of(value)));
-        unsignedType.put("Content-Type", List.of(QueryApiEndpoint.FORM_CONTENT_TYPE));
+        unsignedType.put("Content-Type", List.of(QueryProtocol.FORM_CONTENT_TYPE));
         ApiEndpoint.Answer refused = endpoint.handle(new ApiEndpoint.Call("POST", "/", null, unsignedType,
                 signedBody, "10.1.2.3"), "req-5");
         assertEquals(400, refused.status(), text(refused));
@@ -221,7 +227,7 @@ class QueryApiEndpointTest {
     void kmsRequests_stillGoToTheKmsApi() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiEndpoint.CONTENT_TYPE);
+        headers.put("Content-Type", AwsJson.CONTENT_TYPE);
         headers.put("X-Amz-Target", "TrentService.ListKeys");
         Map<String, List<String>> multi = new LinkedHashMap<>();
         new SigV4Signer(REGION).sign("POST", ENDPOINT, headers, body, KEY_ID, SECRET.toCharArray(), null, NOW)
@@ -229,7 +235,7 @@ class QueryApiEndpointTest {
         ApiEndpoint.Answer answer = endpoint.handle(new ApiEndpoint.Call("POST", "/", null, multi, body, "10.1.2.3"),
                 "req-3");
         assertEquals(200, answer.status());
-        assertEquals(ApiEndpoint.CONTENT_TYPE, answer.contentType());
+        assertEquals(AwsJson.CONTENT_TYPE, answer.contentType());
         assertEquals(List.of("ListKeys"), kmsCalls);
         assertNull(answer.errorType());
     }

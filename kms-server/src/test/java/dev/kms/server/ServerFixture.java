@@ -12,6 +12,8 @@ import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.port.MetadataStore;
 import dev.kms.core.service.Kms;
+import dev.kms.wire.MapCredentials;
+import dev.kms.wire.SigV4Verifier;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.kms.server;
 
+import dev.kms.wire.AwsJson;
+import dev.kms.wire.SigV4Signer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,7 +56,7 @@ class SlowClientsTest {
     byte[] signedHead() {
         URI uri = fixture.server.endpoint().resolve("/");
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiEndpoint.CONTENT_TYPE);
+        headers.put("Content-Type", AwsJson.CONTENT_TYPE);
         headers.put("X-Amz-Target", "TrentService.ListKeys");
         Map<String, String> signed = new SigV4Signer(ServerFixture.REGION).sign("POST", uri, headers, BODY,
                 ServerFixture.ROOT_KEY, ServerFixture.ROOT_SECRET.toCharArray(), null, Instant.now());
@@ -78,7 +80,7 @@ class SlowClientsTest {
     HttpResponse<String> listKeys() throws Exception {
         URI uri = fixture.server.endpoint().resolve("/");
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", ApiEndpoint.CONTENT_TYPE);
+        headers.put("Content-Type", AwsJson.CONTENT_TYPE);
         headers.put("X-Amz-Target", "TrentService.ListKeys");
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(BODY));
         new SigV4Signer(ServerFixture.REGION).sign("POST", uri, headers, BODY, ServerFixture.ROOT_KEY,

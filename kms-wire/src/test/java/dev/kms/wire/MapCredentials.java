@@ -1,7 +1,7 @@
-package dev.kms.server;
+package dev.kms.wire;
 
-import dev.kms.core.error.KmsException;
 import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 
 import java.util.Map;
@@ -9,13 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Access keys held in a map, for tests; counts secret look-ups so that the signing-key cache can be observed. */
-final class MapCredentials implements CredentialLookup {
+public final class MapCredentials implements CredentialLookup {
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     final AtomicInteger secretLookups = new AtomicInteger();
     volatile char[] lastSecretHandedOut;
 
-    MapCredentials add(String accessKeyId, String secret, Principal principal) {
+    public MapCredentials add(String accessKeyId, String secret, Principal principal) {
         principals.put(accessKeyId, principal);
         secrets.put(accessKeyId, secret);
         return this;

@@ -1,4 +1,4 @@
-package dev.kms.server;
+package dev.kms.wire;
 
 import dev.kms.core.identity.Principal;
 

@@ -1,4 +1,4 @@
-package dev.kms.server;
+package dev.kms.wire;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,9 @@
-package dev.kms.server;
+package dev.kms.wire;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,6 +29,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies AWS Signature Version 4 in the header form (docs/kms-reference.md, Wire protocol: Authentication)
@@ -77,8 +77,11 @@ public final class SigV4Verifier {
         this(region, "kms", clock, credentials, DEFAULT_CACHE_SIZE);
     }
 
-    /** Any service name, so that the published SigV4 test vectors (service "service") can be checked. */
-    SigV4Verifier(String region, String service, Clock clock, CredentialLookup credentials, int cacheSize) {
+    /**
+     * A verifier for any service ({@code iam}, {@code sts}, or "service" of the published SigV4 test vectors),
+     * caching the signing keys of up to {@code cacheSize} access keys and days.
+     */
+    public SigV4Verifier(String region, String service, Clock clock, CredentialLookup credentials, int cacheSize) {
         this.region = Objects.requireNonNull(region, "region");
         this.service = Objects.requireNonNull(service, "service");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -1,9 +1,9 @@
-package dev.kms.server;
+package dev.kms.wire;
 
-import dev.kms.core.error.KmsException;
 import dev.kms.core.error.ErrorCode;
+import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
-import dev.kms.server.SigV4Verifier.SignedRequest;
+import dev.kms.wire.SigV4Verifier.SignedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

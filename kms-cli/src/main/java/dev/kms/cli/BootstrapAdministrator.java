@@ -4,7 +4,11 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IamService;
+import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.Deployment;
+import dev.kms.node.KmsHome;
+import dev.kms.node.KmsNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,13 +51,15 @@ final class BootstrapAdministrator {
      * Creates the user, its policy and the credentials file unless the file exists; true when it wrote the file
      * now. A deleted file is replaced by a new key (the old one stays until someone deletes it with kms iam).
      */
-    static boolean ensure(KmsSession session, KmsHome home) {
+    static boolean ensure(KmsNode node, KmsHome home) {
         Path file = file(home);
         if (Files.exists(file)) {
             return false;
         }
-        IamService iam = session.identity().iam();
-        RequestContext root = session.operator();
+        IamService iam = node.identity().iam();
+        Deployment deployment = node.kms().deployment();
+        RequestContext root = RequestContext.direct(Principal.root(deployment.partition(), deployment.accountId()),
+                null, "kms-server");
         try {
             iam.getUser(root, USER);
         } catch (KmsException e) {

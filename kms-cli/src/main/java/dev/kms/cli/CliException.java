@@ -1,10 +1,9 @@
 package dev.kms.cli;
 
-/**
- * A problem with the local setup rather than with a request: a missing or invalid config.properties,
- * an unreadable PIN, a process started without the SOFTHSM2_CONF its embedded token needs.
- */
-final class CliException extends RuntimeException {
+import dev.kms.node.NodeException;
+
+/** A usage or setup problem the CLI finds itself (conflicting options, missing credentials), shown as its message. */
+final class CliException extends NodeException {
     CliException(String message) {
         super(message);
     }

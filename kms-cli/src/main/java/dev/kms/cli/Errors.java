@@ -5,15 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.KmsJsonApi;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.node.NodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
         } else if (ex instanceof RemoteServiceException remote) {
             LOG.debug("{} failed on the server", command.getCommandName(), remote);
             err.println(line(remote.body()));
-        } else if (ex instanceof CliException cli) {
+        } else if (ex instanceof NodeException cli) {
             LOG.debug("{} failed", command.getCommandName(), cli);
             err.println("kms: " + cli.getMessage());
         } else {

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.IdentityApi;
+import dev.kms.node.KmsHome;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPathException;
 import io.burt.jmespath.jackson.JacksonRuntime;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -204,7 +205,7 @@ public final class KmsCli {
         if (endpointUrl == null) {
             KmsSession.Refusal refusal = KmsSession.Refusal.ofIdentityCall(service + ".amazonaws.com", action,
                     IdentityApi.readOnly(action), Map.copyOf(parameters));
-            return withSession(refusal, session -> session.callIdentity(session.operator(), service, action, parameters));
+            return withSession(refusal, session -> session.callIdentity(service, action, parameters));
         }
         return withRemote((credentials, userAgent) -> new HttpQueryClient(
                 new SignedHttp(endpointUrl, credentials, userAgent, Clock.systemUTC()), remoteRegion())

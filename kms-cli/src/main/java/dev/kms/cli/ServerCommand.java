@@ -2,6 +2,8 @@ package dev.kms.cli;
 
 import dev.kms.core.model.Deployment;
 import dev.kms.core.service.MaintenanceScheduler;
+import dev.kms.node.KmsHome;
+import dev.kms.node.KmsNode;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
@@ -120,7 +122,7 @@ final class ServerCommand implements Callable<Integer> {
         KmsHome home = cli.kmsHome();
         PrintWriter err = spec.commandLine().getErr();
         ServerLogging logging = ServerLogging.start(logLevel);
-        try (logging; KmsSession session = KmsSession.open(home, cli.env())) {
+        try (logging; KmsNode session = KmsNode.open(home, cli.env())) {
             Deployment deployment = session.kms().deployment();
             if (cli.region() != null && !cli.region().equals(deployment.region())) {
                 throw new CliException("--region " + cli.region() + " is not the region of " + home.configFile()

@@ -3,6 +3,7 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.node.KmsHome;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

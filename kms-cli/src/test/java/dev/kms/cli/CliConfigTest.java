@@ -1,5 +1,6 @@
 package dev.kms.cli;
 
+import dev.kms.node.NodeConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -12,14 +13,14 @@ class CliConfigTest extends CliTestBase {
 
     @Test
     void pinFromEnvironmentVariable() {
-        kms.writeConfig(CliConfig.PIN_ENV + "=TEST_KMS_PIN");
+        kms.writeConfig(NodeConfig.PIN_ENV + "=TEST_KMS_PIN");
         kms.env.put("TEST_KMS_PIN", new String(kms.token.userPin()));
         kms.ok("list-keys");
     }
 
     @Test
     void pinEnvironmentVariableUnset_isReported() {
-        kms.writeConfig(CliConfig.PIN_ENV + "=TEST_KMS_PIN_UNSET");
+        kms.writeConfig(NodeConfig.PIN_ENV + "=TEST_KMS_PIN_UNSET");
         assertConfigError("TEST_KMS_PIN_UNSET");
     }
 
@@ -34,25 +35,25 @@ class CliConfigTest extends CliTestBase {
 
     @Test
     void bothPinSources_isReported() {
-        kms.writeConfig(CliConfig.PIN_FILE + "=user.pin", CliConfig.PIN_ENV + "=X");
+        kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", NodeConfig.PIN_ENV + "=X");
         assertConfigError("exactly one of hsm.pin.file and hsm.pin.env");
     }
 
     @Test
     void unknownProperty_isReported() {
-        kms.writeConfig(CliConfig.PIN_FILE + "=user.pin", "hsm.pin=1234");
+        kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", "hsm.pin=1234");
         assertConfigError("unknown properties [hsm.pin]");
     }
 
     @Test
     void badAccount_isReported() {
-        kms.writeConfig(CliConfig.PIN_FILE + "=user.pin", "account=12");
+        kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", "account=12");
         assertConfigError("account id must be 12 digits");
     }
 
     @Test
     void embeddedTokenWithAnotherSofthsm2Conf_failsClosed() {
-        kms.writeConfig(CliConfig.PIN_FILE + "=user.pin", CliConfig.SOFTHSM2_CONF + "=softhsm/softhsm2.conf");
+        kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", NodeConfig.SOFTHSM2_CONF + "=softhsm/softhsm2.conf");
         assertConfigError("run kms through scripts/kms, or export SOFTHSM2_CONF=" + home.resolve("softhsm/softhsm2.conf"));
     }
 

@@ -2,6 +2,8 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kms.node.KmsHome;
+import dev.kms.node.NodeConfig;
 import dev.kms.pkcs11.TestToken;
 import dev.kms.pkcs11.TestTokens;
 import picocli.CommandLine;
@@ -53,7 +55,7 @@ final class CliFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        fixture.writeConfig(CliConfig.PIN_FILE + "=user.pin");
+        fixture.writeConfig(NodeConfig.PIN_FILE + "=user.pin");
         return fixture;
     }
 

@@ -1,6 +1,7 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kms.node.NodeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class IamStsSdkTest {
     @BeforeAll
     static void startServer() throws Exception {
         kms = CliFixture.create(home);
-        kms.writeConfig(CliConfig.PIN_FILE + "=user.pin", CliConfig.REGION + "=" + REGION);
+        kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", NodeConfig.REGION + "=" + REGION);
         CommandLine cli = KmsCli.commandLine(new KmsCli(kms.env));
         cli.setOut(new PrintWriter(new StringWriter(), true));
         cli.setErr(new PrintWriter(SERVER_ERR, true));

@@ -2,6 +2,7 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kms.node.NodeConfig;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -69,7 +70,7 @@ final class ServedHome implements AutoCloseable {
     /** Serves a new KMS_HOME under {@code home} in {@code region}, with the IAM users {@code userNames}. */
     static ServedHome start(Path home, String region, String... userNames) throws Exception {
         CliFixture kms = CliFixture.create(home);
-        kms.writeConfig(CliConfig.PIN_FILE + "=user.pin", CliConfig.REGION + "=" + region);
+        kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", NodeConfig.REGION + "=" + region);
         Map<String, AwsBasicCredentials> users = new HashMap<>();
         for (String name : userNames) {
             kms.ok("iam", "create-user", "--user-name", name);

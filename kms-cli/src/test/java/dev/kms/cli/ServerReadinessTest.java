@@ -1,5 +1,7 @@
 package dev.kms.cli;
 
+import dev.kms.node.KmsHome;
+import dev.kms.node.KmsNode;
 import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
@@ -17,7 +19,7 @@ import java.time.Clock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@code GET /healthz} of the server wired as {@code kms server} wires it (KmsSession::ready over SoftHSM2,
+ * {@code GET /healthz} of the server wired as {@code kms server} wires it (KmsNode::ready over SoftHSM2,
  * SQLite and the audit trail) fails closed: 503 when the token gives no session or the trail cannot be written.
  */
 class ServerReadinessTest extends CliTestBase {
@@ -25,7 +27,7 @@ class ServerReadinessTest extends CliTestBase {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private static KmsHttpServer serve(KmsSession session) {
+    private static KmsHttpServer serve(KmsNode session) {
         KmsHttpServer.Options options = KmsHttpServer.Options.defaults(0);
         Clock clock = Clock.systemUTC();
         ApiEndpoint endpoint = new ApiEndpoint(session::call, new SigV4Verifier(session.kms().deployment().region(),
@@ -42,7 +44,7 @@ class ServerReadinessTest extends CliTestBase {
     @Test
     void healthz_whenNoHsmSessionCanBeHad_is503() throws Exception {
         // A session without a trail, so closing it needs no token.
-        try (KmsSession session = KmsSession.openForAuditReading(KmsHome.resolve(home, kms.env), kms.env);
+        try (KmsNode session = KmsNode.openForAuditReading(KmsHome.resolve(home, kms.env), kms.env);
              KmsHttpServer server = serve(session)) {
             assertEquals(200, health(server).statusCode());
 
@@ -56,7 +58,7 @@ class ServerReadinessTest extends CliTestBase {
 
     @Test
     void healthz_whenTheAuditDirectoryIsGone_is503_untilItIsBack() throws Exception {
-        try (KmsSession session = KmsSession.open(KmsHome.resolve(home, kms.env), kms.env);
+        try (KmsNode session = KmsNode.open(KmsHome.resolve(home, kms.env), kms.env);
              KmsHttpServer server = serve(session)) {
             assertEquals(200, health(server).statusCode());
             Path audit = session.auditDirectory();

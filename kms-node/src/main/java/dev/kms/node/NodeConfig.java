@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.node;
 
 import dev.kms.core.model.Deployment;
 import dev.kms.pkcs11.Pkcs11Config;
@@ -29,24 +29,24 @@ import java.util.TreeSet;
  *
  * @param softhsm2Conf the softhsm2.conf of an embedded SoftHSM2 token, or null for any other HSM
  */
-record CliConfig(Deployment deployment, String library, String tokenLabel, String tokenSerial, PinSource pin,
+public record NodeConfig(Deployment deployment, String library, String tokenLabel, String tokenSerial, PinSource pin,
                  int sessions, Path softhsm2Conf) {
 
-    static final String PARTITION = "partition";
-    static final String REGION = "region";
-    static final String ACCOUNT = "account";
-    static final String LIBRARY = "hsm.library";
-    static final String TOKEN_LABEL = "hsm.token.label";
-    static final String TOKEN_SERIAL = "hsm.token.serial";
-    static final String PIN_FILE = "hsm.pin.file";
-    static final String PIN_ENV = "hsm.pin.env";
-    static final String SESSIONS = "hsm.sessions";
-    static final String SOFTHSM2_CONF = "hsm.softhsm2.conf";
+    public static final String PARTITION = "partition";
+    public static final String REGION = "region";
+    public static final String ACCOUNT = "account";
+    public static final String LIBRARY = "hsm.library";
+    public static final String TOKEN_LABEL = "hsm.token.label";
+    public static final String TOKEN_SERIAL = "hsm.token.serial";
+    public static final String PIN_FILE = "hsm.pin.file";
+    public static final String PIN_ENV = "hsm.pin.env";
+    public static final String SESSIONS = "hsm.sessions";
+    public static final String SOFTHSM2_CONF = "hsm.softhsm2.conf";
     private static final Set<String> KNOWN = Set.of(PARTITION, REGION, ACCOUNT, LIBRARY, TOKEN_LABEL, TOKEN_SERIAL,
             PIN_FILE, PIN_ENV, SESSIONS, SOFTHSM2_CONF);
 
     /** Documents every property; written at the top of every config file kms creates. */
-    static final String HEADER = """
+    public static final String HEADER = """
             # kms configuration: KMS_HOME/config.properties (KMS_HOME is --home, else $KMS_HOME, else ~/.kms).
             # kms wrote this file on first use for its embedded SoftHSM2 token; edit it to use a real HSM.
             # Relative paths are relative to KMS_HOME.
@@ -72,22 +72,22 @@ record CliConfig(Deployment deployment, String library, String tokenLabel, Strin
             """;
 
     /** Where the user PIN comes from. */
-    sealed interface PinSource permits PinFile, PinEnv {
+    public sealed interface PinSource permits PinFile, PinEnv {
         /** The PIN; the caller clears the array. */
         char[] read(Map<String, String> env);
     }
 
     /** The PIN is the content of a file, without a trailing line break. */
-    record PinFile(Path file) implements PinSource {
+    public record PinFile(Path file) implements PinSource {
         @Override
         public char[] read(Map<String, String> env) {
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(file);
             } catch (NoSuchFileException e) {
-                throw new CliException("the PIN file " + file + " (" + PIN_FILE + ") does not exist");
+                throw new NodeException("the PIN file " + file + " (" + PIN_FILE + ") does not exist");
             } catch (IOException e) {
-                throw new CliException("cannot read the PIN file " + file + " (" + PIN_FILE + "): " + e.getMessage());
+                throw new NodeException("cannot read the PIN file " + file + " (" + PIN_FILE + "): " + e.getMessage());
             }
             try {
                 CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
@@ -99,11 +99,11 @@ record CliConfig(Deployment deployment, String library, String tokenLabel, Strin
                 char[] pin = Arrays.copyOf(chars.array(), end);
                 Arrays.fill(chars.array(), '\0');
                 if (pin.length == 0) {
-                    throw new CliException("the PIN file " + file + " (" + PIN_FILE + ") is empty");
+                    throw new NodeException("the PIN file " + file + " (" + PIN_FILE + ") is empty");
                 }
                 return pin;
             } catch (CharacterCodingException e) {
-                throw new CliException("the PIN file " + file + " (" + PIN_FILE + ") is not UTF-8 text");
+                throw new NodeException("the PIN file " + file + " (" + PIN_FILE + ") is not UTF-8 text");
             } finally {
                 Arrays.fill(bytes, (byte) 0);
             }
@@ -111,74 +111,74 @@ record CliConfig(Deployment deployment, String library, String tokenLabel, Strin
     }
 
     /** The PIN is the value of an environment variable. */
-    record PinEnv(String variable) implements PinSource {
+    public record PinEnv(String variable) implements PinSource {
         @Override
         public char[] read(Map<String, String> env) {
             String value = env.get(variable);
             if (value == null || value.isEmpty()) {
-                throw new CliException("the environment variable " + variable + " (" + PIN_ENV + ") is not set");
+                throw new NodeException("the environment variable " + variable + " (" + PIN_ENV + ") is not set");
             }
             return value.toCharArray();
         }
     }
 
-    Pkcs11Config pkcs11() {
+    public Pkcs11Config pkcs11() {
         return new Pkcs11Config(library, tokenLabel, tokenSerial, sessions);
     }
 
     /** Reads and validates the config file; every problem names the property. */
-    static CliConfig load(KmsHome home) {
+    public static NodeConfig load(KmsHome home) {
         Path file = home.configFile();
         Properties props = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(reader);
         } catch (IOException e) {
-            throw new CliException("cannot read " + file + ": " + e.getMessage());
+            throw new NodeException("cannot read " + file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new CliException(file + " is not a valid properties file: " + e.getMessage());
+            throw new NodeException(file + " is not a valid properties file: " + e.getMessage());
         }
         Set<String> unknown = new TreeSet<>(props.stringPropertyNames());
         unknown.removeAll(KNOWN);
         if (!unknown.isEmpty()) {
-            throw new CliException(file + ": unknown properties " + unknown + "; known are " + new TreeSet<>(KNOWN));
+            throw new NodeException(file + ": unknown properties " + unknown + "; known are " + new TreeSet<>(KNOWN));
         }
         Deployment deployment;
         try {
             deployment = new Deployment(get(props, PARTITION, "aws"), get(props, REGION, "us-east-1"),
                     required(props, ACCOUNT, file));
         } catch (IllegalArgumentException e) {
-            throw new CliException(file + ": " + e.getMessage());
+            throw new NodeException(file + ": " + e.getMessage());
         }
         String library = required(props, LIBRARY, file);
         String label = get(props, TOKEN_LABEL, null);
         String serial = get(props, TOKEN_SERIAL, null);
         if ((label == null) == (serial == null)) {
-            throw new CliException(file + ": set exactly one of " + TOKEN_LABEL + " and " + TOKEN_SERIAL);
+            throw new NodeException(file + ": set exactly one of " + TOKEN_LABEL + " and " + TOKEN_SERIAL);
         }
         String pinFile = get(props, PIN_FILE, null);
         String pinEnv = get(props, PIN_ENV, null);
         if ((pinFile == null) == (pinEnv == null)) {
-            throw new CliException(file + ": set exactly one of " + PIN_FILE + " and " + PIN_ENV);
+            throw new NodeException(file + ": set exactly one of " + PIN_FILE + " and " + PIN_ENV);
         }
         PinSource pin = pinFile != null ? new PinFile(home.resolve(pinFile)) : new PinEnv(pinEnv);
         int sessions;
         try {
             sessions = Integer.parseInt(get(props, SESSIONS, String.valueOf(Pkcs11Config.DEFAULT_SESSION_POOL_SIZE)));
         } catch (NumberFormatException e) {
-            throw new CliException(file + ": " + SESSIONS + " must be a number");
+            throw new NodeException(file + ": " + SESSIONS + " must be a number");
         }
         if (sessions < 1 || sessions > Pkcs11Config.MAX_SESSION_POOL_SIZE) {
-            throw new CliException(file + ": " + SESSIONS + " must be between 1 and " + Pkcs11Config.MAX_SESSION_POOL_SIZE);
+            throw new NodeException(file + ": " + SESSIONS + " must be between 1 and " + Pkcs11Config.MAX_SESSION_POOL_SIZE);
         }
         String conf = get(props, SOFTHSM2_CONF, null);
-        return new CliConfig(deployment, library, label, serial, pin, sessions, conf == null ? null : home.resolve(conf));
+        return new NodeConfig(deployment, library, label, serial, pin, sessions, conf == null ? null : home.resolve(conf));
     }
 
     /**
      * Writes a config file with the documenting header: to a temporary file first, then moved into place,
      * so a crash never leaves half a config (whose absence means "bootstrap the embedded default").
      */
-    static void write(KmsHome home, Map<String, String> values) {
+    public static void write(KmsHome home, Map<String, String> values) {
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         Path target = home.configFile();
@@ -194,7 +194,7 @@ record CliConfig(Deployment deployment, String library, String tokenLabel, Strin
     }
 
     /** True when group or others may read the file: worth a warning for a PIN file. */
-    static boolean readableByOthers(Path file) {
+    public static boolean readableByOthers(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             return perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ);
@@ -211,7 +211,7 @@ record CliConfig(Deployment deployment, String library, String tokenLabel, Strin
     private static String required(Properties props, String name, Path file) {
         String value = get(props, name, null);
         if (value == null) {
-            throw new CliException(file + ": " + name + " is required");
+            throw new NodeException(file + ": " + name + " is required");
         }
         return value;
     }

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.node;
 
 import dev.kms.pkcs11.SoftHsmToken;
 import org.slf4j.Logger;
@@ -23,12 +23,12 @@ import java.util.Map;
  * KMS_HOME/softhsm, a token labelled {@value #TOKEN_LABEL} initialised with random SO and user PINs kept
  * in owner-only files, a random account id, and a config.properties that points at all of it.
  */
-final class EmbeddedDefault {
+public final class EmbeddedDefault {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDefault.class);
-    static final String TOKEN_LABEL = "kms";
-    static final String SO_PIN_FILE = "softhsm/so.pin";
-    static final String USER_PIN_FILE = "softhsm/user.pin";
-    static final String SOFTHSM2_CONF_FILE = "softhsm/softhsm2.conf";
+    public static final String TOKEN_LABEL = "kms";
+    public static final String SO_PIN_FILE = "softhsm/so.pin";
+    public static final String USER_PIN_FILE = "softhsm/user.pin";
+    public static final String SOFTHSM2_CONF_FILE = "softhsm/softhsm2.conf";
     /** Where distributions install SoftHSM2; the first that exists is used. */
     private static final List<String> LIBRARIES = List.of(SoftHsmToken.DEFAULT_LIBRARY,
             "/usr/lib64/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
@@ -41,7 +41,7 @@ final class EmbeddedDefault {
     }
 
     /** The softhsm2.conf of the embedded token of {@code home}, whether or not it exists yet. */
-    static Path softhsm2Conf(KmsHome home) {
+    public static Path softhsm2Conf(KmsHome home) {
         return home.resolve(SOFTHSM2_CONF_FILE);
     }
 
@@ -49,11 +49,11 @@ final class EmbeddedDefault {
      * Creates the embedded default in {@code home}. Safe to repeat after an interruption: the config file
      * is written last, and a token already initialised with PIN files in place is reused.
      */
-    static void create(KmsHome home) {
+    public static void create(KmsHome home) {
         Path conf = softhsm2Conf(home);
         requireEnvironment(conf);
         String library = LIBRARIES.stream().filter(l -> Files.isRegularFile(Path.of(l))).findFirst()
-                .orElseThrow(() -> new CliException("SoftHSM2 is not installed (no libsofthsm2.so in " + LIBRARIES
+                .orElseThrow(() -> new NodeException("SoftHSM2 is not installed (no libsofthsm2.so in " + LIBRARIES
                         + "); install it (Debian: apt-get install softhsm2), or write " + home.configFile()
                         + " for your HSM"));
         KmsHome.createPrivateDirectory(home.dir());
@@ -66,7 +66,7 @@ final class EmbeddedDefault {
         boolean pinsExist = Files.exists(soPinFile) && Files.exists(userPinFile);
         if (SoftHsmToken.tokenExists(library, TOKEN_LABEL)) {
             if (!pinsExist) {
-                throw new CliException("the SoftHSM2 store " + conf + " already has a token '" + TOKEN_LABEL
+                throw new NodeException("the SoftHSM2 store " + conf + " already has a token '" + TOKEN_LABEL
                         + "' but its PIN files are missing; move " + home.softhsmDir() + " aside and retry");
             }
             LOG.info("Reusing the existing token '{}' in {}", TOKEN_LABEL, conf);
@@ -85,15 +85,15 @@ final class EmbeddedDefault {
         }
 
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(CliConfig.PARTITION, "aws");
-        values.put(CliConfig.REGION, "us-east-1");
-        values.put(CliConfig.ACCOUNT, randomAccount());
-        values.put(CliConfig.LIBRARY, library);
-        values.put(CliConfig.TOKEN_LABEL, TOKEN_LABEL);
-        values.put(CliConfig.PIN_FILE, USER_PIN_FILE);
-        values.put(CliConfig.SESSIONS, "4");
-        values.put(CliConfig.SOFTHSM2_CONF, SOFTHSM2_CONF_FILE);
-        CliConfig.write(home, values);
+        values.put(NodeConfig.PARTITION, "aws");
+        values.put(NodeConfig.REGION, "us-east-1");
+        values.put(NodeConfig.ACCOUNT, randomAccount());
+        values.put(NodeConfig.LIBRARY, library);
+        values.put(NodeConfig.TOKEN_LABEL, TOKEN_LABEL);
+        values.put(NodeConfig.PIN_FILE, USER_PIN_FILE);
+        values.put(NodeConfig.SESSIONS, "4");
+        values.put(NodeConfig.SOFTHSM2_CONF, SOFTHSM2_CONF_FILE);
+        NodeConfig.write(home, values);
     }
 
     /**
@@ -101,10 +101,10 @@ final class EmbeddedDefault {
      * environment; so a process started without it would silently use the system-wide token store.
      * Refuse instead, and say how to start it right.
      */
-    static void requireEnvironment(Path conf) {
+    public static void requireEnvironment(Path conf) {
         if (!SoftHsmToken.environmentPointsAt(conf)) {
             String actual = System.getenv(SoftHsmToken.CONF_ENV);
-            throw new CliException("the embedded SoftHSM2 token needs SOFTHSM2_CONF=" + conf + " in the environment"
+            throw new NodeException("the embedded SoftHSM2 token needs SOFTHSM2_CONF=" + conf + " in the environment"
                     + (actual == null ? " (it is not set)" : " (it is " + actual + ")")
                     + "; run kms through scripts/kms, or export SOFTHSM2_CONF=" + conf);
         }

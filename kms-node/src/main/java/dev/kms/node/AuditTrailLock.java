@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.node;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
@@ -17,7 +17,7 @@ import java.time.Duration;
  * {@code kms} processes appending at once would both continue the chain from the same line and fork it,
  * which {@code kms audit verify} then reports as corruption. Commands are short, so a second one waits.
  */
-final class AuditTrailLock implements AutoCloseable {
+public final class AuditTrailLock implements AutoCloseable {
     private static final long POLL_MILLIS = 20;
 
     private final FileChannel channel;
@@ -32,7 +32,7 @@ final class AuditTrailLock implements AutoCloseable {
      * Takes the lock on {@code lockFile}, waiting up to {@code timeout} for the command holding it, in this
      * process or another; KMSInternalException when it stays taken.
      */
-    static AuditTrailLock acquire(Path lockFile, Duration timeout) {
+    public static AuditTrailLock acquire(Path lockFile, Duration timeout) {
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.node;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +14,10 @@ import java.util.Set;
  * {@code softhsm/} (softhsm2.conf, tokens/, so.pin, user.pin). Chosen by {@code --home}, else the
  * environment variable KMS_HOME, else {@code ~/.kms}; scripts/kms resolves it the same way.
  */
-final class KmsHome {
-    static final String ENV = "KMS_HOME";
-    static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+public final class KmsHome {
+    public static final String ENV = "KMS_HOME";
+    public static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
 
@@ -25,7 +25,7 @@ final class KmsHome {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
-    static KmsHome resolve(Path option, Map<String, String> env) {
+    public static KmsHome resolve(Path option, Map<String, String> env) {
         if (option != null) {
             return new KmsHome(option);
         }
@@ -36,34 +36,34 @@ final class KmsHome {
         return new KmsHome(Path.of(System.getProperty("user.home"), ".kms"));
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path configFile() {
+    public Path configFile() {
         return dir.resolve("config.properties");
     }
 
-    Path database() {
+    public Path database() {
         return dir.resolve("metadata.db");
     }
 
     /** The audit trail's files (docs/audit-trail.md). */
-    Path auditDirectory() {
+    public Path auditDirectory() {
         return dir.resolve("audit");
     }
 
-    Path softhsmDir() {
+    public Path softhsmDir() {
         return dir.resolve("softhsm");
     }
 
     /** A path from the config file: absolute as written, else relative to KMS_HOME. */
-    Path resolve(String value) {
+    public Path resolve(String value) {
         return dir.resolve(value).normalize();
     }
 
     /** Creates the directory (and its parents) with owner-only permissions when it does not exist. */
-    static void createPrivateDirectory(Path directory) {
+    public static void createPrivateDirectory(Path directory) {
         try {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kms.server.ApiEndpoint;
 import dev.kms.wire.AwsJson;
 import dev.kms.wire.SigV4Signer;
 

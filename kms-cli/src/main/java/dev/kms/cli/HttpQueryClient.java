@@ -3,7 +3,6 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
-import dev.kms.server.QueryApiEndpoint;
 import dev.kms.wire.QueryProtocol;
 import dev.kms.wire.QueryXml;
 import dev.kms.wire.SigV4Signer;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.IdentityApi;
+import dev.kms.node.CommandHost;
 import dev.kms.node.KmsHome;
+import dev.kms.node.ProvidedCommand;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPathException;
 import io.burt.jmespath.jackson.JacksonRuntime;
@@ -25,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -50,8 +53,8 @@ import java.util.function.Function;
                 PolicyCommands.GetKeyPolicy.class, PolicyCommands.PutKeyPolicy.class, PolicyCommands.ListKeyPolicies.class,
                 HsmCommands.class, AuditCommands.class, AuditCommands.GetKeyLastUsage.class,
                 EnvelopeCommands.EncryptFile.class, EnvelopeCommands.DecryptFile.class,
-                IamCommands.class, StsCommands.class, AccountCommands.class, ServerCommand.class})
-public final class KmsCli {
+                IamCommands.class, StsCommands.class, AccountCommands.class})
+public final class KmsCli implements CommandHost {
     private static final JacksonRuntime JMESPATH = new JacksonRuntime();
 
     @Spec
@@ -121,7 +124,12 @@ public final class KmsCli {
     /** The command line with the one error mapper installed; tests use it with captured streams. */
     public static CommandLine commandLine(KmsCli cli) {
         Errors errors = new Errors();
-        return new CommandLine(cli)
+        CommandLine commandLine = new CommandLine(cli);
+        // kms server, from kms-server when it is on the class path: the CLI does not compile against it.
+        for (ProvidedCommand provided : ServiceLoader.load(ProvidedCommand.class)) {
+            commandLine.addSubcommand(provided);
+        }
+        return commandLine
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors)
                 .setCaseInsensitiveEnumValuesAllowed(true);
@@ -238,7 +246,8 @@ public final class KmsCli {
     }
 
     /** Refuses --endpoint-url for a command that only works on KMS_HOME (account, audit, hsm, server, ...). */
-    void requireLocal() {
+    @Override
+    public void requireLocal() {
         if (endpointUrl != null) {
             CommandLine.ParseResult command = spec.commandLine().getParseResult();
             while (command.hasSubcommand()) {
@@ -250,8 +259,8 @@ public final class KmsCli {
         }
     }
 
-    /** The --region option, or null. */
-    String region() {
+    @Override
+    public String region() {
         return region;
     }
 
@@ -270,8 +279,8 @@ public final class KmsCli {
         return stdout;
     }
 
-    /** The environment this CLI reads (the process environment in production). */
-    Map<String, String> env() {
+    @Override
+    public Map<String, String> env() {
         return env;
     }
 
@@ -301,8 +310,8 @@ public final class KmsCli {
         }
     }
 
-    /** The KMS_HOME this command works on. */
-    KmsHome kmsHome() {
+    @Override
+    public KmsHome kmsHome() {
         return KmsHome.resolve(home, env);
     }
 

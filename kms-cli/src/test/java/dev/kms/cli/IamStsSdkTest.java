@@ -2,6 +2,7 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.node.NodeConfig;
+import dev.kms.server.ServerCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.core.operation.KmsOperation;
+import dev.kms.server.BootstrapAdministrator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

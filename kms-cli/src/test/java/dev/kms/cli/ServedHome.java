@@ -3,6 +3,8 @@ package dev.kms.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.node.NodeConfig;
+import dev.kms.server.BootstrapAdministrator;
+import dev.kms.server.ServerCommand;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

@@ -1,6 +1,7 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kms.server.ServerCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.server;
 
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
@@ -31,10 +31,10 @@ import java.util.Set;
  * key written once to KMS_HOME/{@value #FILE_NAME} as the {@code [kms-admin]} profile of an AWS credentials
  * file, owner-only. The secret is in that file and nowhere else; it is never printed.
  */
-final class BootstrapAdministrator {
-    static final String USER = "kms-admin";
-    static final String PROFILE = USER;
-    static final String FILE_NAME = "bootstrap-credentials";
+public final class BootstrapAdministrator {
+    public static final String USER = "kms-admin";
+    public static final String PROFILE = USER;
+    public static final String FILE_NAME = "bootstrap-credentials";
     static final String POLICY_NAME = "kms-admin";
     static final String POLICY = """
             {"Version": "2012-10-17", "Statement": [{"Sid": "KmsAdministrator", "Effect": "Allow", \

@@ -1,15 +1,12 @@
-package dev.kms.cli;
+package dev.kms.server;
 
 import dev.kms.core.model.Deployment;
 import dev.kms.core.service.MaintenanceScheduler;
+import dev.kms.node.CommandHost;
 import dev.kms.node.KmsHome;
 import dev.kms.node.KmsNode;
-import dev.kms.server.ApiEndpoint;
-import dev.kms.server.AuthenticatorCredentials;
-import dev.kms.server.KmsHttpServer;
-import dev.kms.server.QueryApiEndpoint;
-import dev.kms.server.RequestRateLimiter;
-import dev.kms.server.TlsCredentials;
+import dev.kms.node.NodeException;
+import dev.kms.node.ProvidedCommand;
 import dev.kms.wire.SigV4Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,10 +44,10 @@ import java.util.regex.Pattern;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Serves the AWS KMS API (JSON 1.1 over HTTP, SigV4), and IAM and STS (Query API), of KMS_HOME "
                 + "until SIGTERM or Ctrl-C.")
-final class ServerCommand implements Callable<Integer> {
-    static final int DEFAULT_PORT = 4599;
+public final class ServerCommand implements Callable<Integer>, ProvidedCommand {
+    public static final int DEFAULT_PORT = 4599;
     /** Where the PKCS#12 password may come from besides --tls-pkcs12-password-file; never an argument. */
-    static final String TLS_PKCS12_PASSWORD_ENV = "KMS_TLS_PKCS12_PASSWORD";
+    public static final String TLS_PKCS12_PASSWORD_ENV = "KMS_TLS_PKCS12_PASSWORD";
     static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(60);
     /** How long a SIGTERM waits for the requests in flight and the closing of trail, stores and token. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
@@ -106,7 +103,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            return serve((KmsCli) spec.root().userObject());
+            return serve((CommandHost) spec.root().userObject());
         } catch (RuntimeException | Error e) {
             started.completeExceptionally(e);
             throw e;
@@ -115,7 +112,7 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    private int serve(KmsCli cli) {
+    private int serve(CommandHost cli) {
         cli.requireLocal();
         TlsCredentials tls = tls(cli); // before KMS_HOME is opened: a wrong option changes nothing
         RequestRateLimiter limiter = rateLimiter();
@@ -125,7 +122,7 @@ final class ServerCommand implements Callable<Integer> {
         try (logging; KmsNode session = KmsNode.open(home, cli.env())) {
             Deployment deployment = session.kms().deployment();
             if (cli.region() != null && !cli.region().equals(deployment.region())) {
-                throw new CliException("--region " + cli.region() + " is not the region of " + home.configFile()
+                throw new NodeException("--region " + cli.region() + " is not the region of " + home.configFile()
                         + " (" + deployment.region() + "); one server serves the one region its ciphertexts are bound to");
             }
             boolean written = BootstrapAdministrator.ensure(session, home);
@@ -168,23 +165,23 @@ final class ServerCommand implements Callable<Integer> {
         try {
             return RequestRateLimiter.perAccount(requestsPerSecond);
         } catch (IllegalArgumentException e) {
-            throw new CliException("--requests-per-second must be a positive number");
+            throw new NodeException("--requests-per-second must be a positive number");
         }
     }
 
     /** The TLS credentials the options name, or null for plain HTTP. */
-    private TlsCredentials tls(KmsCli cli) {
+    private TlsCredentials tls(CommandHost cli) {
         boolean pem = tlsCert != null || tlsKey != null;
         if (pem && tlsPkcs12 != null) {
-            throw new CliException("use either --tls-cert and --tls-key or --tls-pkcs12, not both");
+            throw new NodeException("use either --tls-cert and --tls-key or --tls-pkcs12, not both");
         }
         if (tlsPkcs12PasswordFile != null && tlsPkcs12 == null) {
-            throw new CliException("--tls-pkcs12-password-file needs --tls-pkcs12");
+            throw new NodeException("--tls-pkcs12-password-file needs --tls-pkcs12");
         }
         try {
             if (pem) {
                 if (tlsCert == null || tlsKey == null) {
-                    throw new CliException("--tls-cert and --tls-key go together");
+                    throw new NodeException("--tls-cert and --tls-key go together");
                 }
                 return TlsCredentials.fromPem(tlsCert, tlsKey);
             }
@@ -198,14 +195,14 @@ final class ServerCommand implements Callable<Integer> {
                 Arrays.fill(password, '\0');
             }
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
+            throw new NodeException(e.getMessage());
         }
     }
 
     private char[] pkcs12Password(Map<String, String> env) {
         String fromEnv = env.get(TLS_PKCS12_PASSWORD_ENV);
         if ((tlsPkcs12PasswordFile == null) == (fromEnv == null)) {
-            throw new CliException("--tls-pkcs12 needs its password from exactly one of --tls-pkcs12-password-file "
+            throw new NodeException("--tls-pkcs12 needs its password from exactly one of --tls-pkcs12-password-file "
                     + "and " + TLS_PKCS12_PASSWORD_ENV);
         }
         if (fromEnv != null) {
@@ -215,7 +212,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             bytes = Files.readAllBytes(tlsPkcs12PasswordFile);
         } catch (IOException e) {
-            throw new CliException("cannot read the password file " + tlsPkcs12PasswordFile + ": " + e.getMessage());
+            throw new NodeException("cannot read the password file " + tlsPkcs12PasswordFile + ": " + e.getMessage());
         }
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
@@ -228,7 +225,7 @@ final class ServerCommand implements Callable<Integer> {
             Arrays.fill(chars.array(), '\0');
             return password;
         } catch (CharacterCodingException e) {
-            throw new CliException("the password file " + tlsPkcs12PasswordFile + " is not UTF-8 text");
+            throw new NodeException("the password file " + tlsPkcs12PasswordFile + " is not UTF-8 text");
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
@@ -238,7 +235,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             return new KmsHttpServer(options, endpoint, clock).start();
         } catch (IllegalStateException e) {
-            throw new CliException(e.getMessage());
+            throw new NodeException(e.getMessage());
         }
     }
 
@@ -284,12 +281,12 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** Asks a running server to stop as SIGTERM does (tests run it in-process). */
-    void stop() {
+    public void stop() {
         stopRequested.countDown();
     }
 
     /** The endpoint once serving; the start failure if it failed. */
-    URI awaitStarted(Duration timeout) throws InterruptedException, TimeoutException {
+    public URI awaitStarted(Duration timeout) throws InterruptedException, TimeoutException {
         try {
             return started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -298,7 +295,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** Waits until the server has closed everything. */
-    boolean awaitStopped(Duration timeout) throws InterruptedException {
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -1,8 +1,9 @@
-package dev.kms.cli;
+package dev.kms.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.joran.spi.JoranException;
 import org.slf4j.LoggerFactory;
 
@@ -11,8 +12,8 @@ import java.util.Map;
 
 /**
  * The logging of {@code kms server}: JSON lines on stdout at the chosen level (logback-server.xml), in place of the
- * commands' WARN text on stderr ({@link CommandLogging}). Closing restores the commands' configuration; stopping
- * the JSON appender first writes the lines still queued.
+ * commands' WARN text on stderr (kms-cli's CommandLogging). Closing configures logback again as at start-up, which
+ * gives the commands' configuration back; stopping the JSON appender first writes the lines still queued.
  */
 final class ServerLogging implements AutoCloseable {
     static final String LEVEL_PROPERTY = "kms.server.log.level";
@@ -26,7 +27,7 @@ final class ServerLogging implements AutoCloseable {
             "org.xipki", Level.WARN);
 
     /** The levels {@code --log-level} accepts. */
-    enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+    public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
 
     private final LoggerContext context;
 
@@ -67,7 +68,11 @@ final class ServerLogging implements AutoCloseable {
     public void close() {
         if (context != null) {
             context.reset(); // stops the async appender, which writes out its queue first
-            CommandLogging.apply(context);
+            try {
+                new ContextInitializer(context).autoConfig();
+            } catch (JoranException e) {
+                throw new IllegalStateException("logback cannot be configured again", e);
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.identity.AccessKey;
-import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IamService;
 import dev.kms.core.identity.RequestContext;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kms iam}: users, access keys, roles and their inline policies, with the subcommands, flags and output of
- * {@code aws iam}: actions of the IAM Query API ({@link IdentityApiCommand}), on KMS_HOME or a server. The account
+ * {@code aws iam}: actions of the IAM Query API ({@link IdentityApiCommand}), on KMS_HOME or a server; those that
+ * are only their options are rows of {@link IdentityActions}. The account
  * root may run all of them, and users and role sessions what their identity policies allow (iam:ACTION). The
  * integrated services' principals and keys (--service-name) are not AWS APIs and stay on KMS_HOME, the deployment
  * account root's.
@@ -23,16 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "iam", mixinStandardHelpOptions = true,
         description = "Users, access keys, roles and identity policies, as `aws iam`.",
         subcommands = {
-                IamCommands.CreateUser.class, IamCommands.GetUser.class, IamCommands.ListUsers.class,
-                IamCommands.DeleteUser.class,
-                IamCommands.CreateAccessKey.class, IamCommands.ListAccessKeys.class, IamCommands.UpdateAccessKey.class,
-                IamCommands.DeleteAccessKey.class,
-                IamCommands.PutUserPolicy.class, IamCommands.GetUserPolicy.class, IamCommands.ListUserPolicies.class,
-                IamCommands.DeleteUserPolicy.class,
-                IamCommands.CreateRole.class, IamCommands.GetRole.class, IamCommands.ListRoles.class,
-                IamCommands.DeleteRole.class,
-                IamCommands.PutRolePolicy.class, IamCommands.GetRolePolicy.class, IamCommands.ListRolePolicies.class,
-                IamCommands.DeleteRolePolicy.class,
+                IamCommands.CreateAccessKey.class, IamCommands.ListAccessKeys.class, IamCommands.DeleteAccessKey.class,
                 IamCommands.CreateServicePrincipal.class, IamCommands.ListServicePrincipals.class,
                 IamCommands.DeleteServicePrincipal.class,
                 SimulateCommand.class})
@@ -42,31 +33,6 @@ final class IamCommands {
 
     private static IamService iam(KmsSession session) {
         return session.identity().iam();
-    }
-
-    // ---- users
-
-    @Command(name = "create-user", mixinStandardHelpOptions = true, description = "Creates a user.")
-    static final class CreateUser extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-    }
-
-    @Command(name = "get-user", mixinStandardHelpOptions = true, description = "Shows a user.")
-    static final class GetUser extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-    }
-
-    @Command(name = "list-users", mixinStandardHelpOptions = true, description = "Lists the account's users.")
-    static final class ListUsers extends IdentityApiCommand {
-    }
-
-    @Command(name = "delete-user", mixinStandardHelpOptions = true,
-            description = "Deletes a user that has no access keys and no policies.")
-    static final class DeleteUser extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
     }
 
     // ---- access keys
@@ -131,17 +97,6 @@ final class IamCommands {
                 return out;
             });
         }
-    }
-
-    @Command(name = "update-access-key", mixinStandardHelpOptions = true,
-            description = "Activates or deactivates an access key.")
-    static final class UpdateAccessKey extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-        @Option(names = "--access-key-id", required = true)
-        String accessKeyId;
-        @Option(names = "--status", required = true, description = "${COMPLETION-CANDIDATES}")
-        AccessKeyStatus status;
     }
 
     @Command(name = "delete-access-key", mixinStandardHelpOptions = true,
@@ -212,109 +167,5 @@ final class IamCommands {
             iam(session).deleteServicePrincipal(caller, serviceName);
             return object();
         }
-    }
-
-    // ---- user policies
-
-    @Command(name = "put-user-policy", mixinStandardHelpOptions = true,
-            description = "Adds or replaces an inline identity policy of a user.")
-    static final class PutUserPolicy extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-        @Option(names = "--policy-name", required = true)
-        String policyName;
-        @Option(names = "--policy-document", required = true, converter = Params.Text.class,
-                description = "The policy: JSON or file://PATH")
-        String policyDocument;
-    }
-
-    @Command(name = "get-user-policy", mixinStandardHelpOptions = true, description = "Shows an inline policy of a user.")
-    static final class GetUserPolicy extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-        @Option(names = "--policy-name", required = true)
-        String policyName;
-    }
-
-    @Command(name = "list-user-policies", mixinStandardHelpOptions = true,
-            description = "Lists the names of a user's inline policies.")
-    static final class ListUserPolicies extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-    }
-
-    @Command(name = "delete-user-policy", mixinStandardHelpOptions = true, description = "Deletes an inline policy of a user.")
-    static final class DeleteUserPolicy extends IdentityApiCommand {
-        @Option(names = "--user-name", required = true)
-        String userName;
-        @Option(names = "--policy-name", required = true)
-        String policyName;
-    }
-
-    // ---- roles
-
-    @Command(name = "create-role", mixinStandardHelpOptions = true,
-            description = "Creates a role that the principals its trust policy names may assume.")
-    static final class CreateRole extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-        @Option(names = "--assume-role-policy-document", required = true, converter = Params.Text.class,
-                description = "The trust policy: JSON or file://PATH")
-        String trustPolicy;
-        @Option(names = "--max-session-duration", description = "Seconds, 3600 (default) to 43200")
-        Integer maxSessionDuration;
-    }
-
-    @Command(name = "get-role", mixinStandardHelpOptions = true, description = "Shows a role.")
-    static final class GetRole extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-    }
-
-    @Command(name = "list-roles", mixinStandardHelpOptions = true, description = "Lists the account's roles.")
-    static final class ListRoles extends IdentityApiCommand {
-    }
-
-    @Command(name = "delete-role", mixinStandardHelpOptions = true, description = "Deletes a role that has no policies.")
-    static final class DeleteRole extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-    }
-
-    // ---- role policies
-
-    @Command(name = "put-role-policy", mixinStandardHelpOptions = true,
-            description = "Adds or replaces an inline identity policy of a role.")
-    static final class PutRolePolicy extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-        @Option(names = "--policy-name", required = true)
-        String policyName;
-        @Option(names = "--policy-document", required = true, converter = Params.Text.class,
-                description = "The policy: JSON or file://PATH")
-        String policyDocument;
-    }
-
-    @Command(name = "get-role-policy", mixinStandardHelpOptions = true, description = "Shows an inline policy of a role.")
-    static final class GetRolePolicy extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-        @Option(names = "--policy-name", required = true)
-        String policyName;
-    }
-
-    @Command(name = "list-role-policies", mixinStandardHelpOptions = true,
-            description = "Lists the names of a role's inline policies.")
-    static final class ListRolePolicies extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-    }
-
-    @Command(name = "delete-role-policy", mixinStandardHelpOptions = true, description = "Deletes an inline policy of a role.")
-    static final class DeleteRolePolicy extends IdentityApiCommand {
-        @Option(names = "--role-name", required = true)
-        String roleName;
-        @Option(names = "--policy-name", required = true)
-        String policyName;
     }
 }

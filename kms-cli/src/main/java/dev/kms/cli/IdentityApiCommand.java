@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * service, or with --endpoint-url on a server in the Query protocol, and prints what aws prints either way
  * ({@link IdentityOutput}).
  */
-abstract class IdentityApiCommand implements Callable<Integer> {
+class IdentityApiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

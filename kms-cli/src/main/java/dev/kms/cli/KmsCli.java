@@ -125,6 +125,7 @@ public final class KmsCli implements CommandHost {
     public static CommandLine commandLine(KmsCli cli) {
         Errors errors = new Errors();
         CommandLine commandLine = new CommandLine(cli);
+        IdentityActions.addTo(commandLine);
         // kms server, from kms-server when it is on the class path: the CLI does not compile against it.
         for (ProvidedCommand provided : ServiceLoader.load(ProvidedCommand.class)) {
             commandLine.addSubcommand(provided);

@@ -1,6 +1,5 @@
 package dev.kms.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,12 +14,6 @@ final class AliasCommands {
         String aliasName;
         @Option(names = "--target-key-id", required = true)
         String targetKeyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "AliasName", aliasName);
-            put(request, "TargetKeyId", targetKeyId);
-        }
     }
 
     @Command(name = "update-alias", mixinStandardHelpOptions = true, description = "Points an alias at another key.")
@@ -29,34 +22,18 @@ final class AliasCommands {
         String aliasName;
         @Option(names = "--target-key-id", required = true)
         String targetKeyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "AliasName", aliasName);
-            put(request, "TargetKeyId", targetKeyId);
-        }
     }
 
     @Command(name = "delete-alias", mixinStandardHelpOptions = true, description = "Deletes an alias; the key stays.")
     static final class DeleteAlias extends ApiCommand {
         @Option(names = "--alias-name", required = true)
         String aliasName;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "AliasName", aliasName);
-        }
     }
 
     @Command(name = "list-aliases", mixinStandardHelpOptions = true, description = "Lists aliases, of one key or all.")
     static final class ListAliases extends PaginatedCommand {
         @Option(names = "--key-id")
         String keyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-        }
 
         @Override
         String resultKey() {

@@ -4,21 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.operation.KmsOperation;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * A command that is one AWS KMS operation: it turns its flags into the AWS JSON request and calls the
+ * A command that is one AWS KMS operation: its flags are the AWS JSON request's members, and it calls the
  * operation of the table ({@link KmsOperation}) whose command it is, exactly as an HTTP client would send it.
  */
 abstract class ApiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Puts the request members given by the flags; absent flags leave members out. */
-    abstract void fill(ObjectNode request);
+    /**
+     * Puts the request members given by the flags, each named as its option (--key-id: KeyId); absent flags
+     * leave members out. The pager's own options ({@link PaginatedCommand}) are not members.
+     */
+    void fill(ObjectNode request) {
+        for (OptionSpec option : spec.options()) {
+            if (option.inherited() || option.usageHelp() || option.versionHelp()
+                    || PaginatedCommand.PAGING_OPTIONS.contains(option.longestName())) {
+                continue;
+            }
+            String name = Arrays.stream(option.names()).filter(n -> !n.startsWith("--no-")).findFirst()
+                    .orElse(option.longestName());
+            Object value = option.getValue();
+            put(request, IdentityCommand.pascalCase(name.replaceFirst("^-+", "")),
+                    value instanceof List<?> list ? Params.flatten(list) : value);
+        }
+    }
 
     @Override
     public Integer call() {

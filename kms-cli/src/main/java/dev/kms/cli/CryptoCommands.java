@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -20,32 +21,18 @@ final class CryptoCommands {
     abstract static class CryptoCommand extends ApiCommand {
         @Option(names = "--grant-tokens", arity = "1..*", converter = Params.Strings.class)
         List<ArrayNode> grantTokens;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "GrantTokens", Params.flatten(grantTokens));
-        }
     }
 
     @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypts up to 4096 bytes under a key.")
     static final class Encrypt extends CryptoCommand {
-        @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
-        String keyId;
+        @Mixin
+        KeyIdOption keyId;
         @Option(names = "--plaintext", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode plaintext;
         @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
         ObjectNode encryptionContext;
         @Option(names = "--encryption-algorithm", description = "SYMMETRIC_DEFAULT (default)")
         String encryptionAlgorithm;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-            put(request, "Plaintext", plaintext);
-            put(request, "EncryptionContext", encryptionContext);
-            put(request, "EncryptionAlgorithm", encryptionAlgorithm);
-            super.fill(request);
-        }
     }
 
     @Command(name = "decrypt", mixinStandardHelpOptions = true,
@@ -59,15 +46,6 @@ final class CryptoCommands {
         String keyId;
         @Option(names = "--encryption-algorithm")
         String encryptionAlgorithm;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "CiphertextBlob", ciphertextBlob);
-            put(request, "EncryptionContext", encryptionContext);
-            put(request, "KeyId", keyId);
-            put(request, "EncryptionAlgorithm", encryptionAlgorithm);
-            super.fill(request);
-        }
     }
 
     @Command(name = "re-encrypt", mixinStandardHelpOptions = true,
@@ -87,39 +65,18 @@ final class CryptoCommands {
         String sourceEncryptionAlgorithm;
         @Option(names = "--destination-encryption-algorithm")
         String destinationEncryptionAlgorithm;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "CiphertextBlob", ciphertextBlob);
-            put(request, "SourceEncryptionContext", sourceEncryptionContext);
-            put(request, "SourceKeyId", sourceKeyId);
-            put(request, "DestinationKeyId", destinationKeyId);
-            put(request, "DestinationEncryptionContext", destinationEncryptionContext);
-            put(request, "SourceEncryptionAlgorithm", sourceEncryptionAlgorithm);
-            put(request, "DestinationEncryptionAlgorithm", destinationEncryptionAlgorithm);
-            super.fill(request);
-        }
     }
 
     /** The members of GenerateDataKey and GenerateDataKeyWithoutPlaintext. */
     abstract static class DataKeyCommand extends CryptoCommand {
-        @Option(names = "--key-id", required = true)
-        String keyId;
+        @Mixin
+        KeyIdOption keyId;
         @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
         ObjectNode encryptionContext;
         @Option(names = "--number-of-bytes", description = "1..1024; or give --key-spec")
         Integer numberOfBytes;
         @Option(names = "--key-spec", description = "AES_256 or AES_128; or give --number-of-bytes")
         String keySpec;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-            put(request, "EncryptionContext", encryptionContext);
-            put(request, "NumberOfBytes", numberOfBytes);
-            put(request, "KeySpec", keySpec);
-            super.fill(request);
-        }
     }
 
     @Command(name = "generate-data-key", mixinStandardHelpOptions = true,
@@ -137,10 +94,5 @@ final class CryptoCommands {
     static final class GenerateRandom extends ApiCommand {
         @Option(names = "--number-of-bytes")
         Integer numberOfBytes;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "NumberOfBytes", numberOfBytes);
-        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -34,41 +34,18 @@ final class KeyCommands {
         List<ArrayNode> tags;
         @Option(names = "--multi-region", negatable = true)
         Boolean multiRegion;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "Policy", policy);
-            put(request, "Description", description);
-            put(request, "KeyUsage", keyUsage);
-            put(request, "CustomerMasterKeySpec", customerMasterKeySpec);
-            put(request, "KeySpec", keySpec);
-            put(request, "Origin", origin);
-            put(request, "BypassPolicyLockoutSafetyCheck", bypassPolicyLockoutSafetyCheck);
-            put(request, "Tags", Params.flatten(tags));
-            put(request, "MultiRegion", multiRegion);
-        }
     }
 
     @Command(name = "describe-key", mixinStandardHelpOptions = true, description = "Shows a key's metadata.")
     static final class DescribeKey extends ApiCommand {
-        @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
-        String keyId;
+        @Mixin
+        KeyIdOption keyId;
         @Option(names = "--grant-tokens", arity = "1..*", converter = Params.Strings.class)
         List<ArrayNode> grantTokens;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-            put(request, "GrantTokens", Params.flatten(grantTokens));
-        }
     }
 
     @Command(name = "list-keys", mixinStandardHelpOptions = true, description = "Lists the keys of the account.")
     static final class ListKeys extends PaginatedCommand {
-        @Override
-        void fill(ObjectNode request) {
-        }
-
         @Override
         String resultKey() {
             return "Keys";
@@ -82,27 +59,16 @@ final class KeyCommands {
 
     @Command(name = "update-key-description", mixinStandardHelpOptions = true, description = "Changes a key's description.")
     static final class UpdateKeyDescription extends ApiCommand {
-        @Option(names = "--key-id", required = true)
-        String keyId;
+        @Mixin
+        KeyIdOption keyId;
         @Option(names = "--description", required = true, converter = Params.Text.class)
         String description;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-            put(request, "Description", description);
-        }
     }
 
-    /** The commands whose only member is KeyId. */
+    /** A command about one key, named by --key-id. */
     abstract static class KeyIdCommand extends ApiCommand {
-        @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
-        String keyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-        }
+        @Mixin
+        KeyIdOption keyId;
     }
 
     @Command(name = "enable-key", mixinStandardHelpOptions = true, description = "Enables a disabled key.")
@@ -118,12 +84,6 @@ final class KeyCommands {
     static final class ScheduleKeyDeletion extends KeyIdCommand {
         @Option(names = "--pending-window-in-days")
         Integer pendingWindowInDays;
-
-        @Override
-        void fill(ObjectNode request) {
-            super.fill(request);
-            put(request, "PendingWindowInDays", pendingWindowInDays);
-        }
     }
 
     @Command(name = "cancel-key-deletion", mixinStandardHelpOptions = true,

@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.util.Set;
+
 /**
  * A List* operation with the AWS CLI's two ways to page: --limit/--marker call the operation once, as
  * written; otherwise every page is fetched and joined, bounded by --max-items and resumable with
  * --starting-token.
  */
 abstract class PaginatedCommand extends ApiCommand {
+    /** The pager's own options, which are not members of the request. */
+    static final Set<String> PAGING_OPTIONS = Set.of("--limit", "--marker", "--starting-token", "--max-items",
+            "--page-size", "--no-paginate");
+
     @Option(names = "--limit", description = "Items in one response (one call; use with --marker)")
     Integer limit;
 

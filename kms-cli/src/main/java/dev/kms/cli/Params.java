@@ -147,12 +147,13 @@ final class Params {
     }
 
     /** The values of a repeated list option, flattened into one JSON array; null when absent. */
-    static ArrayNode flatten(List<ArrayNode> values) {
+    /** The arrays a repeatable option collected (--tags a b --tags c), joined in order. */
+    static ArrayNode flatten(List<?> values) {
         if (values == null) {
             return null;
         }
         ArrayNode all = NODES.arrayNode();
-        values.forEach(all::addAll);
+        values.forEach(value -> all.addAll((ArrayNode) value));
         return all;
     }
 

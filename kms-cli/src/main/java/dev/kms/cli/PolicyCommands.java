@@ -1,7 +1,7 @@
 package dev.kms.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Key policy commands: aws kms get-key-policy, put-key-policy, list-key-policies. */
@@ -13,12 +13,6 @@ final class PolicyCommands {
     static final class GetKeyPolicy extends KeyCommands.KeyIdCommand {
         @Option(names = "--policy-name", description = "default (the only policy a key has)")
         String policyName;
-
-        @Override
-        void fill(ObjectNode request) {
-            super.fill(request);
-            put(request, "PolicyName", policyName);
-        }
     }
 
     @Command(name = "put-key-policy", mixinStandardHelpOptions = true,
@@ -30,25 +24,12 @@ final class PolicyCommands {
         String policy;
         @Option(names = "--bypass-policy-lockout-safety-check", negatable = true)
         Boolean bypassPolicyLockoutSafetyCheck;
-
-        @Override
-        void fill(ObjectNode request) {
-            super.fill(request);
-            put(request, "PolicyName", policyName);
-            put(request, "Policy", policy);
-            put(request, "BypassPolicyLockoutSafetyCheck", bypassPolicyLockoutSafetyCheck);
-        }
     }
 
     @Command(name = "list-key-policies", mixinStandardHelpOptions = true, description = "Lists the names of a key's policies.")
     static final class ListKeyPolicies extends PaginatedCommand {
-        @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
-        String keyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-        }
+        @Mixin
+        KeyIdOption keyId;
 
         @Override
         String resultKey() {

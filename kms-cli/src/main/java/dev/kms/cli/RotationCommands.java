@@ -1,7 +1,7 @@
 package dev.kms.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Rotation commands: aws kms enable/disable-key-rotation, get-key-rotation-status, rotate-key-on-demand, list-key-rotations. */
@@ -14,12 +14,6 @@ final class RotationCommands {
     static final class EnableKeyRotation extends KeyCommands.KeyIdCommand {
         @Option(names = "--rotation-period-in-days")
         Integer rotationPeriodInDays;
-
-        @Override
-        void fill(ObjectNode request) {
-            super.fill(request);
-            put(request, "RotationPeriodInDays", rotationPeriodInDays);
-        }
     }
 
     @Command(name = "disable-key-rotation", mixinStandardHelpOptions = true, description = "Stops automatic rotation.")
@@ -38,13 +32,8 @@ final class RotationCommands {
 
     @Command(name = "list-key-rotations", mixinStandardHelpOptions = true, description = "Lists the rotations of a key.")
     static final class ListKeyRotations extends PaginatedCommand {
-        @Option(names = "--key-id", required = true)
-        String keyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-        }
+        @Mixin
+        KeyIdOption keyId;
 
         @Override
         String resultKey() {

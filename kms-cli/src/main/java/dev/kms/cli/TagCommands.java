@@ -1,8 +1,8 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -14,43 +14,26 @@ final class TagCommands {
 
     @Command(name = "tag-resource", mixinStandardHelpOptions = true, description = "Adds or replaces tags of a key.")
     static final class TagResource extends ApiCommand {
-        @Option(names = "--key-id", required = true)
-        String keyId;
+        @Mixin
+        KeyIdOption keyId;
         @Option(names = "--tags", required = true, arity = "1..*", converter = Params.Tags.class,
                 paramLabel = "TagKey=K,TagValue=V", description = "TagKey=K,TagValue=V ... or JSON")
         List<ArrayNode> tags;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-            put(request, "Tags", Params.flatten(tags));
-        }
     }
 
     @Command(name = "untag-resource", mixinStandardHelpOptions = true, description = "Removes tags from a key.")
     static final class UntagResource extends ApiCommand {
-        @Option(names = "--key-id", required = true)
-        String keyId;
+        @Mixin
+        KeyIdOption keyId;
         @Option(names = "--tag-keys", required = true, arity = "1..*", converter = Params.Strings.class,
                 paramLabel = "KEY", description = "Tag keys: K1 K2 ... or a JSON array")
         List<ArrayNode> tagKeys;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-            put(request, "TagKeys", Params.flatten(tagKeys));
-        }
     }
 
     @Command(name = "list-resource-tags", mixinStandardHelpOptions = true, description = "Lists the tags of a key.")
     static final class ListResourceTags extends PaginatedCommand {
-        @Option(names = "--key-id", required = true)
-        String keyId;
-
-        @Override
-        void fill(ObjectNode request) {
-            put(request, "KeyId", keyId);
-        }
+        @Mixin
+        KeyIdOption keyId;
 
         @Override
         String resultKey() {

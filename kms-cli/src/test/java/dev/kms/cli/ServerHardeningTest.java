@@ -1,9 +1,7 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kms.server.ApiEndpoint;
 import dev.kms.server.KmsHttpServer;
-import dev.kms.server.QueryApiEndpoint;
 import dev.kms.wire.AwsJson;
 import dev.kms.wire.QueryProtocol;
 import dev.kms.wire.SigV4Signer;

@@ -1,6 +1,5 @@
 package dev.kms.server;
 
-import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Authenticator;
 import dev.kms.core.identity.CredentialsRefused;

@@ -45,6 +45,11 @@ final class SqliteDatabase implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /** A write that answers nothing. */
+    interface Change {
+        void run(Connection connection) throws SQLException;
+    }
+
     private final Path file;
     private final String storeName;
     private final int busyTimeoutMs;
@@ -137,6 +142,14 @@ final class SqliteDatabase implements AutoCloseable {
         } finally {
             returnReader(c);
         }
+    }
+
+    /** {@link #write} for a change that answers nothing. */
+    void change(String operation, Change change) {
+        write(operation, c -> {
+            change.run(c);
+            return null;
+        });
     }
 
     <T> T write(String operation, Work<T> work) {

@@ -37,10 +37,7 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void insertAccount(Account account) {
-        db.write("insert an account", c -> {
-            IdentitySql.insertAccount(c, account);
-            return null;
-        });
+        db.change("insert an account", c -> IdentitySql.insertAccount(c, account));
     }
 
     @Override
@@ -55,10 +52,7 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void insertUser(User user) {
-        db.write("insert a user", c -> {
-            IdentitySql.insertUser(c, user);
-            return null;
-        });
+        db.change("insert a user", c -> IdentitySql.insertUser(c, user));
     }
 
     @Override
@@ -73,18 +67,12 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void deleteUser(String accountId, String userName) {
-        db.write("delete a user", c -> {
-            IdentitySql.deleteUser(c, accountId, userName);
-            return null;
-        });
+        db.change("delete a user", c -> IdentitySql.deleteUser(c, accountId, userName));
     }
 
     @Override
     public void insertRole(Role role) {
-        db.write("insert a role", c -> {
-            IdentitySql.insertRole(c, role);
-            return null;
-        });
+        db.change("insert a role", c -> IdentitySql.insertRole(c, role));
     }
 
     @Override
@@ -99,10 +87,7 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void deleteRole(String accountId, String roleName) {
-        db.write("delete a role", c -> {
-            IdentitySql.deleteRole(c, accountId, roleName);
-            return null;
-        });
+        db.change("delete a role", c -> IdentitySql.deleteRole(c, accountId, roleName));
     }
 
     @Override
@@ -147,10 +132,7 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void insertServicePrincipal(ServicePrincipal service) {
-        db.write("insert a service principal", c -> {
-            IdentitySql.insertServicePrincipal(c, service);
-            return null;
-        });
+        db.change("insert a service principal", c -> IdentitySql.insertServicePrincipal(c, service));
     }
 
     @Override
@@ -165,18 +147,12 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void deleteServicePrincipal(String serviceName) {
-        db.write("delete a service principal", c -> {
-            IdentitySql.deleteServicePrincipal(c, serviceName);
-            return null;
-        });
+        db.change("delete a service principal", c -> IdentitySql.deleteServicePrincipal(c, serviceName));
     }
 
     @Override
     public void insertAccessKey(AccessKey key) {
-        db.write("insert an access key", c -> {
-            IdentitySql.insertAccessKey(c, key);
-            return null;
-        });
+        db.change("insert an access key", c -> IdentitySql.insertAccessKey(c, key));
     }
 
     @Override
@@ -196,18 +172,12 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void updateAccessKeyStatus(String accessKeyId, AccessKeyStatus status) {
-        db.write("update an access key", c -> {
-            IdentitySql.updateAccessKeyStatus(c, accessKeyId, status);
-            return null;
-        });
+        db.change("update an access key", c -> IdentitySql.updateAccessKeyStatus(c, accessKeyId, status));
     }
 
     @Override
     public void deleteAccessKey(String accessKeyId) {
-        db.write("delete an access key", c -> {
-            IdentitySql.deleteAccessKey(c, accessKeyId);
-            return null;
-        });
+        db.change("delete an access key", c -> IdentitySql.deleteAccessKey(c, accessKeyId));
     }
 
     @Override
@@ -222,10 +192,7 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
 
     @Override
     public void insert(String name, KeySpec spec, MaterialId id) {
-        db.write("insert a service key", c -> {
-            IdentitySql.insertServiceKey(c, name, spec, id);
-            return null;
-        });
+        db.change("insert a service key", c -> IdentitySql.insertServiceKey(c, name, spec, id));
     }
 
     /** Closes all connections; connections in use by a running call close when it returns them. */
@@ -240,10 +207,8 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
     }
 
     private void putPolicy(Holder holder, String accountId, String name, InlinePolicy policy) {
-        db.write("put a " + holder.noun + " policy", c -> {
-            IdentitySql.putPolicy(c, holder, accountId, name, policy);
-            return null;
-        });
+        db.change("put a " + holder.noun + " policy",
+                c -> IdentitySql.putPolicy(c, holder, accountId, name, policy));
     }
 
     private Optional<InlinePolicy> findPolicy(Holder holder, String accountId, String name, String policyName) {
@@ -255,9 +220,7 @@ public final class SqliteIdentityStore implements IdentityStore, ServiceKeyStore
     }
 
     private void deletePolicy(Holder holder, String accountId, String name, String policyName) {
-        db.write("delete a " + holder.noun + " policy", c -> {
-            IdentitySql.deletePolicy(c, holder, accountId, name, policyName);
-            return null;
-        });
+        db.change("delete a " + holder.noun + " policy",
+                c -> IdentitySql.deletePolicy(c, holder, accountId, name, policyName));
     }
 }

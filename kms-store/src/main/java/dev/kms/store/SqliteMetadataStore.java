@@ -36,10 +36,7 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
 
     @Override
     public void insertKey(KmsKey key) {
-        db.write("insert a key", c -> {
-            MetadataSql.insertKey(c, key);
-            return null;
-        });
+        db.change("insert a key", c -> MetadataSql.insertKey(c, key));
     }
 
     @Override
@@ -60,10 +57,7 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
 
     @Override
     public void deleteKey(String keyId) {
-        db.write("delete a key", c -> {
-            MetadataSql.deleteKey(c, keyId);
-            return null;
-        });
+        db.change("delete a key", c -> MetadataSql.deleteKey(c, keyId));
     }
 
     @Override
@@ -78,10 +72,7 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
 
     @Override
     public void insertAlias(Alias alias) {
-        db.write("insert an alias", c -> {
-            MetadataSql.insertAlias(c, alias);
-            return null;
-        });
+        db.change("insert an alias", c -> MetadataSql.insertAlias(c, alias));
     }
 
     @Override
@@ -91,18 +82,12 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
 
     @Override
     public void updateAlias(Alias alias) {
-        db.write("update an alias", c -> {
-            MetadataSql.updateAlias(c, alias);
-            return null;
-        });
+        db.change("update an alias", c -> MetadataSql.updateAlias(c, alias));
     }
 
     @Override
     public void deleteAlias(String accountId, String aliasName) {
-        db.write("delete an alias", c -> {
-            MetadataSql.deleteAlias(c, accountId, aliasName);
-            return null;
-        });
+        db.change("delete an alias", c -> MetadataSql.deleteAlias(c, accountId, aliasName));
     }
 
     @Override

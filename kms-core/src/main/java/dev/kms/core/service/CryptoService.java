@@ -49,7 +49,7 @@ public final class CryptoService {
                              String algorithm) {
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
         Opened opened = open(caller, KmsOperation.DECRYPT.action(), ciphertextBlob, ctx, keyRef, algorithm, "keyId");
-        return new Decrypted(keys.arn(opened.key()), new Plaintext(opened.plaintext()), opened.algorithm());
+        return new Decrypted(keys.arn(opened.key()), opened.plaintext(), opened.algorithm());
     }
 
     public ReEncrypted reEncrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> sourceContext,
@@ -62,7 +62,7 @@ public final class CryptoService {
         String destinationAlg = requireAlgorithm(destination, destinationAlgorithm);
         Opened opened = open(caller, KmsOperation.RE_ENCRYPT_FROM, ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm,
                 "sourceKeyId");
-        try (Plaintext plaintext = new Plaintext(opened.plaintext())) {
+        try (Plaintext plaintext = opened.plaintext()) {
             byte[] blob = seal(destination, plaintext.bytes(), destinationCtx);
             return new ReEncrypted(keys.arn(opened.key()), keys.arn(destination), blob, opened.algorithm(), destinationAlg);
         }
@@ -144,7 +144,7 @@ public final class CryptoService {
         }
         try {
             byte[] plaintext = hsm.decrypt(material.id(), parsed.sealed(), CiphertextBlob.associatedData(parsed.header(), ctx));
-            return new Opened(key, plaintext, alg);
+            return new Opened(key, new Plaintext(plaintext), alg);
         } catch (KmsException e) {
             // The HSM's own wording would tell a failed tag apart from the checks above.
             throw e.code() == ErrorCode.INVALID_CIPHERTEXT ? CiphertextBlob.invalid() : e;
@@ -180,6 +180,6 @@ public final class CryptoService {
         return numberOfBytes;
     }
 
-    private record Opened(KmsKey key, byte[] plaintext, String algorithm) {
+    private record Opened(KmsKey key, Plaintext plaintext, String algorithm) {
     }
 }

@@ -23,7 +23,7 @@ import dev.kms.core.service.CryptoResults;
 import dev.kms.core.service.DataKeySpec;
 import dev.kms.core.service.KeyPolicyService;
 import dev.kms.core.service.Kms;
-import dev.kms.core.service.Plaintext;
+import dev.kms.core.secret.Plaintext;
 import dev.kms.core.service.RotationService.RotationStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

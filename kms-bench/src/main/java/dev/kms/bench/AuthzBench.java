@@ -27,7 +27,7 @@ import dev.kms.core.model.MaterialId;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.Kms;
-import dev.kms.core.service.Plaintext;
+import dev.kms.core.secret.Plaintext;
 import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.store.SqliteIdentityStore;
 import dev.kms.store.SqliteMetadataStore;

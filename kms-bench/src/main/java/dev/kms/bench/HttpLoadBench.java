@@ -21,7 +21,8 @@ import dev.kms.core.model.MaterialId;
 import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.DataKeySpec;
 import dev.kms.core.service.Kms;
-import dev.kms.core.service.Plaintext;
+import dev.kms.core.secret.Plaintext;
+import dev.kms.core.secret.Secret;
 import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
@@ -116,7 +117,7 @@ final class HttpLoadBench {
     }
 
     /** The access key the clients sign with. */
-    private record Credentials(String accessKeyId, char[] secret) {
+    private record Credentials(String accessKeyId, Secret secret) {
     }
 
     void run(KmsKey key) throws Exception {
@@ -147,7 +148,7 @@ final class HttpLoadBench {
                 verifyAlone(operations.get(0), credentials, identity, clock, plainServer.endpoint());
             }
         } finally {
-            Arrays.fill(credentials.secret(), '\0');
+            credentials.secret().destroy();
         }
     }
 
@@ -162,7 +163,8 @@ final class HttpLoadBench {
         identity.iam().createUser(KmsBench.OPERATOR, USER);
         identity.iam().putUserPolicy(KmsBench.OPERATOR, USER, "bench-http", IDENTITY_POLICY);
         try (CreatedAccessKey created = identity.iam().createAccessKey(KmsBench.OPERATOR, USER)) {
-            return new Credentials(created.accessKey().accessKeyId(), created.secretAccessKey().chars().clone());
+            return new Credentials(created.accessKey().accessKeyId(),
+                    Secret.adopt(created.secretAccessKey().chars().clone()));
         }
     }
 
@@ -244,7 +246,7 @@ final class HttpLoadBench {
         headers.put("Content-Type", AwsJson.CONTENT_TYPE);
         headers.put("X-Amz-Target", AwsJson.TARGET_PREFIX + operation.target());
         Map<String, String> signed = new SigV4Signer(KmsBench.DEPLOYMENT.region()).sign("POST", endpoint, headers,
-                operation.body(), credentials.accessKeyId(), credentials.secret(), null, Instant.now());
+                operation.body(), credentials.accessKeyId(), credentials.secret().chars(), null, Instant.now());
         StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\n");
         signed.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Content-Length: ").append(operation.body().length).append("\r\n\r\n");
@@ -260,7 +262,7 @@ final class HttpLoadBench {
         headers.put("Content-Type", AwsJson.CONTENT_TYPE);
         headers.put("X-Amz-Target", AwsJson.TARGET_PREFIX + operation.target());
         Map<String, String> signed = new SigV4Signer(KmsBench.DEPLOYMENT.region()).sign("POST", endpoint, headers,
-                operation.body(), credentials.accessKeyId(), credentials.secret(), null, Instant.now());
+                operation.body(), credentials.accessKeyId(), credentials.secret().chars(), null, Instant.now());
         Map<String, List<String>> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         signed.forEach((name, value) -> multi.put(name, List.of(value)));
         multi.put("Content-Length", List.of(Integer.toString(operation.body().length)));

@@ -15,7 +15,7 @@ import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.service.AccountRootsDirectory;
 import dev.kms.core.service.Kms;
-import dev.kms.core.service.Plaintext;
+import dev.kms.core.secret.Plaintext;
 import dev.kms.pkcs11.Pkcs11Config;
 import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.pkcs11.SoftHsmToken;

@@ -4,12 +4,13 @@ import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Authenticator;
 import dev.kms.core.identity.CredentialsRefused;
 import dev.kms.core.identity.Principal;
-import dev.kms.core.identity.Secret;
+import dev.kms.core.secret.Secret;
 import dev.kms.wire.CredentialLookup;
 import dev.kms.wire.SigV4Verifier;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -50,11 +51,14 @@ public final class AuthenticatorCredentials implements CredentialLookup {
         this.ttlMillis = ttl.toMillis();
     }
 
-    /** A principal the identity store gave for a key and session token, and the clock's window of its reuse. */
-    private record Accepted(Principal principal, byte[] sessionToken, long since, long until) {
+    /**
+     * A principal the identity store gave for a key and session token, and the clock's window of its reuse. The
+     * token is kept as its SHA-256 digest: enough to recognise it, and no copy of the secret in the cache.
+     */
+    private record Accepted(Principal principal, byte[] sessionTokenDigest, long since, long until) {
         boolean answers(String token, long now) {
-            return now >= since && now < until && (token == null ? sessionToken == null
-                    : sessionToken != null && MessageDigest.isEqual(sessionToken, utf8(token)));
+            return now >= since && now < until && (token == null ? sessionTokenDigest == null
+                    : sessionTokenDigest != null && MessageDigest.isEqual(sessionTokenDigest, digest(token)));
         }
     }
 
@@ -76,7 +80,7 @@ public final class AuthenticatorCredentials implements CredentialLookup {
             if (accepted.size() >= MAX_CACHED) {
                 accepted.clear();
             }
-            accepted.put(accessKeyId, new Accepted(principal, sessionToken == null ? null : utf8(sessionToken), now,
+            accepted.put(accessKeyId, new Accepted(principal, sessionToken == null ? null : digest(sessionToken), now,
                     now + ttlMillis));
         }
         return principal;
@@ -91,8 +95,12 @@ public final class AuthenticatorCredentials implements CredentialLookup {
         }
     }
 
-    private static byte[] utf8(String token) {
-        return token.getBytes(StandardCharsets.UTF_8);
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** A local caller's AccessDenied becomes the SigV4 refusal it stands for, with the same wording. */

@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.secret.Secret;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.PolicyParser;

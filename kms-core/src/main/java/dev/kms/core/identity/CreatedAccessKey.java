@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.secret.Secret;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.port.Hsm;
@@ -75,7 +76,7 @@ final class CredentialMint {
         }
         Arrays.fill(bytes, (byte) 0);
         Arrays.fill(encoded, (byte) 0);
-        return new Secret(chars);
+        return Secret.adopt(chars);
     }
 
     /** A secret shown once and what the store keeps of it. */

@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
@@ -79,7 +80,7 @@ public final class SecretProtector {
             CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(plaintext));
             char[] secret = Arrays.copyOf(chars.array(), chars.limit());
             Arrays.fill(chars.array(), '\0');
-            return new Secret(secret);
+            return Secret.adopt(secret);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }

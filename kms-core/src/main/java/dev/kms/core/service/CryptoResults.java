@@ -1,5 +1,7 @@
 package dev.kms.core.service;
 
+import dev.kms.core.secret.Plaintext;
+
 /** Results of the cryptographic operations; every KeyId is the full key ARN, as AWS returns it. */
 public final class CryptoResults {
     private CryptoResults() {

@@ -1,5 +1,6 @@
 package dev.kms.core.service;
 
+import dev.kms.core.secret.Plaintext;
 import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.error.ErrorCode;
@@ -76,7 +77,7 @@ public final class CryptoService {
         Action action = withPlaintext ? KmsOperation.GENERATE_DATA_KEY.action() : KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT.action();
         KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", action, conditions(ctx));
         requireAlgorithm(key, null);
-        Plaintext dataKey = new Plaintext(hsm.generateRandom(length));
+        Plaintext dataKey = Plaintext.adopt(hsm.generateRandom(length));
         try {
             byte[] blob = seal(key, dataKey.bytes(), ctx);
             if (withPlaintext) {
@@ -95,7 +96,7 @@ public final class CryptoService {
             throw KmsException.validation("numberOfBytes", "Member must have value between 1 and " + MAX_RANDOM_BYTES);
         }
         keys.authorizer().authorizeAccountAction(caller, KmsOperation.GENERATE_RANDOM.action());
-        return new Plaintext(hsm.generateRandom(numberOfBytes));
+        return Plaintext.adopt(hsm.generateRandom(numberOfBytes));
     }
 
     private byte[] seal(KmsKey key, byte[] plaintext, EncryptionContext ctx) {
@@ -144,7 +145,7 @@ public final class CryptoService {
         }
         try {
             byte[] plaintext = hsm.decrypt(material.id(), parsed.sealed(), CiphertextBlob.associatedData(parsed.header(), ctx));
-            return new Opened(key, new Plaintext(plaintext), alg);
+            return new Opened(key, Plaintext.adopt(plaintext), alg);
         } catch (KmsException e) {
             // The HSM's own wording would tell a failed tag apart from the checks above.
             throw e.code() == ErrorCode.INVALID_CIPHERTEXT ? CiphertextBlob.invalid() : e;

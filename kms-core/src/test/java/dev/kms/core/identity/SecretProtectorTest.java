@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryHsm;
@@ -83,7 +84,7 @@ class SecretProtectorTest {
 
     @Test
     void secret_neverPrints_andDestroyZeroizes() {
-        Secret secret = new Secret(SECRET.clone());
+        Secret secret = Secret.adopt(SECRET.clone());
         char[] chars = secret.chars();
         assertEquals("Secret[redacted]", secret.toString());
         secret.destroy();

@@ -1,19 +1,21 @@
-package dev.kms.core.identity;
+package dev.kms.core.secret;
 
-import javax.security.auth.Destroyable;
 import java.util.Arrays;
 
 /**
  * A secret handed to its owner once (an access-key secret, a session token) or revealed for verification.
- * It never prints, has no value equality, and is zeroized by {@link #destroy()}.
  */
-public final class Secret implements AutoCloseable, Destroyable {
+public final class Secret implements Sensitive {
     private final char[] chars;
     private boolean destroyed;
 
-    /** Takes ownership of {@code chars}: the caller must not keep using the array. */
-    Secret(char[] chars) {
+    private Secret(char[] chars) {
         this.chars = chars;
+    }
+
+    /** Takes ownership of {@code chars}: the caller must not keep using the array. */
+    public static Secret adopt(char[] chars) {
+        return new Secret(chars);
     }
 
     /** The characters themselves, not a copy, so that {@link #destroy()} clears what the caller saw. */
@@ -24,6 +26,7 @@ public final class Secret implements AutoCloseable, Destroyable {
         return chars;
     }
 
+    @Override
     public int length() {
         return chars.length;
     }
@@ -37,11 +40,6 @@ public final class Secret implements AutoCloseable, Destroyable {
     @Override
     public boolean isDestroyed() {
         return destroyed;
-    }
-
-    @Override
-    public void close() {
-        destroy();
     }
 
     @Override

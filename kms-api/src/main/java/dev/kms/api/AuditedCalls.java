@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditParameters;
-import dev.kms.core.audit.AuditSink;
+import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;

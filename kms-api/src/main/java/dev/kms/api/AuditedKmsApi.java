@@ -3,7 +3,7 @@ package dev.kms.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.audit.AuditSink;
+import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyDocuments;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.Policies;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.Statement;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.kms.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kms.core.audit.TrailSealer;
+import dev.kms.core.port.TrailSealer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,7 +9,7 @@ import dev.kms.audit.FileAuditTrail;
 import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.audit.AuditSink;
+import dev.kms.core.port.AuditSink;
 import dev.kms.core.audit.HsmTrailSealer;
 import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;

@@ -2,7 +2,7 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kms.core.audit.TrailSealer;
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.IdentityServices;
 import dev.kms.core.identity.OnBehalfOf;

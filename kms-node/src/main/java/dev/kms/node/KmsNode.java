@@ -12,7 +12,7 @@ import dev.kms.audit.FileAuditTrail;
 import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditParameters;
 import dev.kms.core.audit.HsmTrailSealer;
-import dev.kms.core.audit.TrailSealer;
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.IdentityDirectory;

@@ -6,7 +6,7 @@ import dev.kms.core.identity.AccessKey;
 import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.Account;
 import dev.kms.core.identity.CredentialOwner;
-import dev.kms.core.identity.IdentityStore;
+import dev.kms.core.port.IdentityStore;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.ProtectedSecret;
 import dev.kms.core.identity.Role;

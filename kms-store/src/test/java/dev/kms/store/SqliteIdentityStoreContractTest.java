@@ -1,7 +1,7 @@
 package dev.kms.store;
 
-import dev.kms.core.identity.IdentityStore;
-import dev.kms.core.identity.ServiceKeyStore;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.port.IdentityStoreContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.kms.core.audit;
 
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
 

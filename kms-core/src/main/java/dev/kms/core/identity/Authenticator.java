@@ -1,9 +1,10 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.port.IdentityStore;
 import dev.kms.core.secret.Secret;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.policy.NamedPolicy;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
 
 import java.security.MessageDigest;

@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.port.IdentityStore;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.Deployment;
@@ -12,7 +13,7 @@ import dev.kms.core.policy.PolicyDocuments;
 import dev.kms.core.policy.PolicyEvaluation;
 import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalSpec;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.policy.Statement;

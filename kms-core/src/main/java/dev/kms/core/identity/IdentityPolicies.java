@@ -1,12 +1,13 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.port.IdentityStore;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.policy.CachingPolicyParser;
 import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
 
 import java.util.ArrayList;

@@ -1,7 +1,9 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.port.ServiceKeyStore;
+import dev.kms.core.port.IdentityStore;
 import dev.kms.core.model.Deployment;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.port.Hsm;
 
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.port.IdentityStore;
 import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
@@ -11,7 +12,7 @@ import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.PolicyEvaluation;
 import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalMatch;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.policy.StatementResult;

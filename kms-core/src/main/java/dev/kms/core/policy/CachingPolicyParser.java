@@ -1,5 +1,6 @@
 package dev.kms.core.policy;
 
+import dev.kms.core.port.PolicyParser;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

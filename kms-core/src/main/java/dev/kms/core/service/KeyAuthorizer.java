@@ -19,7 +19,7 @@ import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyEvaluation;
 import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
 
 import java.time.Clock;

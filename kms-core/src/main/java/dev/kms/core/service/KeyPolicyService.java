@@ -12,7 +12,7 @@ import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.policy.Policies;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.policy.Statement;
 

@@ -1,7 +1,7 @@
 package dev.kms.core.service;
 
 import dev.kms.core.model.Deployment;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.port.MetadataStore;
 

@@ -1,5 +1,6 @@
 package dev.kms.core.audit;
 
+import dev.kms.core.port.AuditSink;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

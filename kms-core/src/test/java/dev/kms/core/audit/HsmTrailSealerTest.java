@@ -1,5 +1,6 @@
 package dev.kms.core.audit;
 
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.model.KeySpec;

@@ -1,5 +1,6 @@
 package dev.kms.core.audit;
 
+import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryAuditSink;

@@ -1,5 +1,6 @@
 package dev.kms.core.audit;
 
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.fake.InMemoryTrailSealer;
 
 class InMemoryTrailSealerTest extends TrailSealerContract {

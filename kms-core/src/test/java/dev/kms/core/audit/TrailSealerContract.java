@@ -1,5 +1,6 @@
 package dev.kms.core.audit;
 
+import dev.kms.core.port.TrailSealer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.kms.core.fake;
 
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.audit.AuditSink;
+import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 

@@ -1,7 +1,7 @@
 package dev.kms.core.fake;
 
-import dev.kms.core.identity.IdentityStore;
-import dev.kms.core.identity.ServiceKeyStore;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.port.IdentityStoreContract;
 
 class InMemoryIdentityStoreContractTest extends IdentityStoreContract {

@@ -1,6 +1,6 @@
 package dev.kms.core.fake;
 
-import dev.kms.core.audit.TrailSealer;
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 

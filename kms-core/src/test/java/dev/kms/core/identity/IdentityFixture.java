@@ -4,7 +4,7 @@ import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.fake.InMemoryIdentityStore;
 import dev.kms.core.fake.MutableClock;
 import dev.kms.core.model.Deployment;
-import dev.kms.core.policy.PolicyParser;
+import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.TestJson;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.kms.core.identity;
 
+import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;

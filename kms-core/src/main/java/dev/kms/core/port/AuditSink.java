@@ -1,4 +1,6 @@
-package dev.kms.core.audit;
+package dev.kms.core.port;
+
+import dev.kms.core.audit.AuditEvent;
 
 /**
  * The audit trail port: where every call's {@link AuditEvent} goes. Implementations are safe for concurrent

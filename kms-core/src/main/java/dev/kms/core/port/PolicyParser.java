@@ -1,4 +1,7 @@
-package dev.kms.core.policy;
+package dev.kms.core.port;
+
+import dev.kms.core.policy.PolicyKind;
+import dev.kms.core.policy.Policy;
 
 /**
  * Port: reads a policy document's text into a validated {@link Policy}. Implementations throw

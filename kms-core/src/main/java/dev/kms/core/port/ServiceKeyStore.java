@@ -1,4 +1,4 @@
-package dev.kms.core.identity;
+package dev.kms.core.port;
 
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;

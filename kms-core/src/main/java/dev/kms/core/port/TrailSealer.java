@@ -1,4 +1,4 @@
-package dev.kms.core.audit;
+package dev.kms.core.port;
 
 /**
  * Seals digests of the audit trail with a key the service owns inside the HSM (an HMAC or a signature), so

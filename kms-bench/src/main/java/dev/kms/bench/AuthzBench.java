@@ -2,8 +2,8 @@ package dev.kms.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.node.KmsNode;
 import dev.kms.api.AuditedKmsApi;
-import dev.kms.api.JsonPolicyParser;
 import dev.kms.api.KmsJsonApi;
 import dev.kms.audit.FileAuditTrail;
 import dev.kms.bench.Measurement.Op;
@@ -16,21 +16,14 @@ import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.CreatedAccessKey;
-import dev.kms.core.identity.IdentityDirectory;
 import dev.kms.core.identity.IdentityServices;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
-import dev.kms.core.identity.ServiceKeys;
-import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.policy.PrincipalType;
-import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.Kms;
 import dev.kms.core.secret.Plaintext;
-import dev.kms.pkcs11.Pkcs11Hsm;
-import dev.kms.store.SqliteIdentityStore;
-import dev.kms.store.SqliteMetadataStore;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 
@@ -57,7 +50,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
  * What authorization and the audit trail add to Encrypt of 64 bytes, in one run, on one key: (a) raw
  * C_Encrypt, (b) the core call as the account root, (b') the same as an IAM user, (c') the JSON API as an IAM user whose identity policy
  * allows kms:Encrypt under an encryption-context condition, and (c) the same through {@link AuditedKmsApi} into
- * a {@link FileAuditTrail} sealed in the HSM, wired as kms-cli's KmsSession wires it. Issue 3 asks (c) to reach
+ * a {@link FileAuditTrail} sealed in the HSM, on the product's assembly ({@link KmsNode}). Issue 3 asks (c) to reach
  * 80% of the figure without authorization and audit.
  */
 final class AuthzBench {
@@ -74,19 +67,14 @@ final class AuthzBench {
     private final BenchOptions options;
     private final PrintStream out;
     private final PrintStream progress;
-    private final Pkcs11Hsm hsm;
-    private final SqliteMetadataStore sqlite;
-    private final SqliteIdentityStore identities;
+    private final BenchNodes nodes;
     private final RawToken raw;
 
-    AuthzBench(BenchOptions options, PrintStream out, PrintStream progress, Pkcs11Hsm hsm, SqliteMetadataStore sqlite,
-               SqliteIdentityStore identities, RawToken raw) {
+    AuthzBench(BenchOptions options, PrintStream out, PrintStream progress, BenchNodes nodes, RawToken raw) {
         this.options = options;
         this.out = out;
         this.progress = progress;
-        this.hsm = hsm;
-        this.sqlite = sqlite;
-        this.identities = identities;
+        this.nodes = nodes;
         this.raw = raw;
     }
 
@@ -96,20 +84,15 @@ final class AuthzBench {
 
     void run(KmsKey key) throws Exception {
         Clock clock = Clock.systemUTC();
-        JsonPolicyParser parser = new JsonPolicyParser();
-        // The product's wiring (kms-cli KmsSession), plus the metadata cache the throughput table uses too.
-        IdentityServices identity = IdentityServices.create(KmsBench.DEPLOYMENT, hsm, identities, identities, parser, clock);
-        Kms kms = Kms.create(KmsBench.DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, KmsBench.METADATA_TTL), parser,
-                new IdentityDirectory(identity, clock, IdentityDirectory.POLICY_STALENESS), clock);
-        Principal user = createUser(identity);
-        Path auditDir = options.dir().resolve("audit");
-        HsmTrailSealer sealer = new HsmTrailSealer(hsm,
-                new ServiceKeys(hsm, identities).ensure(ServiceKeys.AUDIT_SEAL, KeySpec.HMAC_256),
-                ServiceKeys.LABEL_PREFIX + ServiceKeys.AUDIT_SEAL);
-        try (FileAuditTrail trail = FileAuditTrail.open(auditDir, sealer)) {
+        try (KmsNode node = nodes.audited(KmsBench.METADATA_TTL)) {
+            Kms kms = node.kms();
+            Principal user = createUser(node.identity());
+            FileAuditTrail trail = node.auditTrail();
+            // The node's audited API again, over a sink that times the trail's share of each call.
             TimedSink sink = new TimedSink(trail);
             KmsJsonApi json = new KmsJsonApi(kms);
             AuditedKmsApi audited = new AuditedKmsApi(json, sink, KmsBench.DEPLOYMENT, clock);
+            Path auditDir = node.auditDirectory();
             Paths paths = paths(key, kms, json, audited, user);
             Result fsyncBefore = fsync(auditDir);
             measure(paths, trail, sink);

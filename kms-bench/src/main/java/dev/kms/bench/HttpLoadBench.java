@@ -2,35 +2,29 @@ package dev.kms.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kms.node.KmsNode;
 import dev.kms.api.AuditedKmsApi;
-import dev.kms.api.JsonPolicyParser;
 import dev.kms.api.KmsJsonApi;
 import dev.kms.audit.FileAuditTrail;
 import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
-import dev.kms.core.audit.HsmTrailSealer;
 import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IdentityDirectory;
 import dev.kms.core.identity.IdentityServices;
-import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
-import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.DataKeySpec;
 import dev.kms.core.service.Kms;
 import dev.kms.core.secret.Plaintext;
 import dev.kms.core.secret.Secret;
-import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.server.ApiEndpoint;
 import dev.kms.server.AuthenticatorCredentials;
 import dev.kms.server.KmsHttpServer;
 import dev.kms.server.KmsOperations;
 import dev.kms.server.RequestRateLimiter;
-import dev.kms.store.SqliteIdentityStore;
-import dev.kms.store.SqliteMetadataStore;
 import dev.kms.wire.AwsJson;
 import dev.kms.wire.SigV4Signer;
 import dev.kms.wire.SigV4Verifier;
@@ -69,7 +63,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 
 /**
  * Encrypt (64 B), Decrypt and GenerateDataKey over HTTP/1.1 keep-alive with SigV4, against {@link KmsHttpServer}
- * in this JVM wired as {@code kms server} wires it (kms-cli KmsSession: SQLite metadata behind a 1 s cache, SQLite
+ * in this JVM on the assembly {@code kms server} runs ({@link KmsNode}: SQLite metadata behind a 1 s cache, SQLite
  * identities, IdentityDirectory, AuditedKmsApi into a FileAuditTrail sealed in the token), next to the same server
  * without the audit trail, {@link ApiEndpoint#handle} called directly (no Jetty, no socket), the core call
  * {@code kms.crypto()} on the same wiring, and raw C_Encrypt/C_Decrypt, all measured in the same run, with the CPU
@@ -89,26 +83,19 @@ final class HttpLoadBench {
      */
     private static final double UNLIMITED_RATE = 1e9;
     private static final int PLAINTEXT_BYTES = 64;
-    /** kms-cli KmsSession's metadata cache, which {@code kms server} serves through. */
-    private static final Duration PRODUCT_METADATA_TTL = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BenchOptions options;
     private final PrintStream out;
     private final PrintStream progress;
-    private final Pkcs11Hsm hsm;
-    private final SqliteMetadataStore sqlite;
-    private final SqliteIdentityStore identities;
+    private final BenchNodes nodes;
     private final RawToken raw;
 
-    HttpLoadBench(BenchOptions options, PrintStream out, PrintStream progress, Pkcs11Hsm hsm, SqliteMetadataStore sqlite,
-                  SqliteIdentityStore identities, RawToken raw) {
+    HttpLoadBench(BenchOptions options, PrintStream out, PrintStream progress, BenchNodes nodes, RawToken raw) {
         this.options = options;
         this.out = out;
         this.progress = progress;
-        this.hsm = hsm;
-        this.sqlite = sqlite;
-        this.identities = identities;
+        this.nodes = nodes;
         this.raw = raw;
     }
 
@@ -122,33 +109,26 @@ final class HttpLoadBench {
 
     void run(KmsKey key) throws Exception {
         Clock clock = Clock.systemUTC();
-        JsonPolicyParser parser = new JsonPolicyParser();
-        // kms-cli KmsSession's wiring: keys and aliases cached for 1 s, identity policies re-read after 5 s.
-        IdentityServices identity = IdentityServices.create(KmsBench.DEPLOYMENT, hsm, identities, identities, parser,
-                clock);
-        IdentityDirectory directory = new IdentityDirectory(identity, clock, IdentityDirectory.POLICY_STALENESS);
-        Kms kms = Kms.create(KmsBench.DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, PRODUCT_METADATA_TTL), parser,
-                directory, clock);
-        Credentials credentials = createUser(identity);
-        HsmTrailSealer sealer = new HsmTrailSealer(hsm,
-                new ServiceKeys(hsm, identities).ensure(ServiceKeys.AUDIT_SEAL, KeySpec.HMAC_256),
-                ServiceKeys.LABEL_PREFIX + ServiceKeys.AUDIT_SEAL);
-        KmsJsonApi json = new KmsJsonApi(kms);
-        try (FileAuditTrail trail = FileAuditTrail.open(options.dir().resolve("audit-http"), sealer)) {
-            AuditedKmsApi audited = new AuditedKmsApi(json, trail, KmsBench.DEPLOYMENT, clock);
-            ApiEndpoint auditedEndpoint = endpoint(audited::call, identity, clock);
-            ApiEndpoint plainEndpoint = endpoint(json::call, identity, clock);
-            KmsHttpServer.Options serverOptions = KmsHttpServer.Options.defaults(0);
-            try (KmsHttpServer auditedServer = new KmsHttpServer(serverOptions, auditedEndpoint, clock).start();
-                 KmsHttpServer plainServer = new KmsHttpServer(serverOptions, plainEndpoint, clock).start()) {
-                List<Operation> operations = operations(key, kms);
-                check(kms, operations, credentials, List.of(plainServer.endpoint(), auditedServer.endpoint()));
-                measure(operations, credentials, plainEndpoint, plainServer.endpoint(), auditedServer.endpoint(),
-                        trail);
-                verifyAlone(operations.get(0), credentials, identity, clock, plainServer.endpoint());
+        // The server's node: keys and aliases cached for 1 s, identity policies re-read after 5 s.
+        try (KmsNode node = nodes.audited(KmsNode.METADATA_TTL)) {
+            Kms kms = node.kms();
+            IdentityServices identity = node.identity();
+            Credentials credentials = createUser(identity);
+            try {
+                ApiEndpoint auditedEndpoint = endpoint(node::call, identity, clock);
+                ApiEndpoint plainEndpoint = endpoint(new KmsJsonApi(kms)::call, identity, clock);
+                KmsHttpServer.Options serverOptions = KmsHttpServer.Options.defaults(0);
+                try (KmsHttpServer auditedServer = new KmsHttpServer(serverOptions, auditedEndpoint, clock).start();
+                     KmsHttpServer plainServer = new KmsHttpServer(serverOptions, plainEndpoint, clock).start()) {
+                    List<Operation> operations = operations(key, kms);
+                    check(kms, operations, credentials, List.of(plainServer.endpoint(), auditedServer.endpoint()));
+                    measure(operations, credentials, plainEndpoint, plainServer.endpoint(), auditedServer.endpoint(),
+                            node.auditTrail());
+                    verifyAlone(operations.get(0), credentials, identity, clock, plainServer.endpoint());
+                }
+            } finally {
+                credentials.secret().destroy();
             }
-        } finally {
-            credentials.secret().destroy();
         }
     }
 

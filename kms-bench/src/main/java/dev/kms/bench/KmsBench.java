@@ -1,5 +1,7 @@
 package dev.kms.bench;
 
+import dev.kms.core.port.Hsm;
+import dev.kms.node.KmsNode;
 import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
 import dev.kms.core.ciphertext.CiphertextBlob;
@@ -10,17 +12,12 @@ import dev.kms.core.model.MaterialId;
 import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.CreateKeyRequest;
 import dev.kms.core.service.DataKeySpec;
-import dev.kms.api.JsonPolicyParser;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
-import dev.kms.core.service.AccountRootsDirectory;
 import dev.kms.core.service.Kms;
 import dev.kms.core.secret.Plaintext;
 import dev.kms.pkcs11.Pkcs11Config;
-import dev.kms.pkcs11.Pkcs11Hsm;
 import dev.kms.pkcs11.SoftHsmToken;
-import dev.kms.store.SqliteIdentityStore;
-import dev.kms.store.SqliteMetadataStore;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.Session;
 import org.xipki.pkcs11.wrapper.TokenException;
@@ -30,7 +27,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 
 /**
- * Encrypt, Decrypt and GenerateDataKey per second through the key service, wired as the product wires it
- * (Pkcs11Hsm on a fresh SoftHSM2 token, SqliteMetadataStore behind CachingMetadataStore), each next to raw
+ * Encrypt, Decrypt and GenerateDataKey per second through the key service of the product's assembly ({@link KmsNode}:
+ * Pkcs11Hsm on a fresh SoftHSM2 token, SqliteMetadataStore behind CachingMetadataStore), each next to raw
  * C_Encrypt/C_Decrypt with the same token key on the bench's own session; then what authorization of an IAM
  * user and the audit trail add to Encrypt ({@link AuthzBench}); the same operations over HTTP with SigV4
  * ({@link HttpLoadBench}, phase {@code http}); then Encrypt latency with 10 keys in the token
@@ -70,21 +66,21 @@ public final class KmsBench {
     private final PrintStream out;
     private final PrintStream progress;
     private final Kms kms;
+    private final Hsm hsm;
     private final RawToken raw;
-    private final Pkcs11Hsm hsm;
+    private final BenchNodes nodes;
     private final String tokenLabel;
-    private final char[] userPin;
 
-    private KmsBench(BenchOptions options, PrintStream out, PrintStream progress, Kms kms, RawToken raw,
-                     Pkcs11Hsm hsm, String tokenLabel, char[] userPin) {
+    private KmsBench(BenchOptions options, PrintStream out, PrintStream progress, KmsNode node, RawToken raw,
+                     BenchNodes nodes, String tokenLabel) {
         this.options = options;
         this.out = out;
         this.progress = progress;
-        this.kms = kms;
+        this.kms = node.kms();
+        this.hsm = node.hsm();
         this.raw = raw;
-        this.hsm = hsm;
+        this.nodes = nodes;
         this.tokenLabel = tokenLabel;
-        this.userPin = userPin;
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,41 +95,36 @@ public final class KmsBench {
         char[] userPin = HexFormat.of().formatHex(randomBytes(8)).toCharArray();
         SoftHsmToken.initToken(LIBRARY, label, soPin, userPin);
         Arrays.fill(soPin, '\0');
-        Pkcs11Config config = Pkcs11Config.byLabel(LIBRARY, label);
-        Path database = options.dir().resolve("kms.db");
-        try (Pkcs11Hsm hsm = Pkcs11Hsm.open(config, userPin.clone());
-             SqliteMetadataStore sqlite = SqliteMetadataStore.open(database);
-             SqliteIdentityStore identities = SqliteIdentityStore.open(database);
+        BenchNodes nodes = new BenchNodes(Pkcs11Config.byLabel(LIBRARY, label), userPin, options.dir());
+        try (KmsNode node = nodes.direct(METADATA_TTL);
              RawToken raw = RawToken.open(LIBRARY, label, userPin.clone(), options.maxThreads())) {
-            Kms kms = Kms.create(DEPLOYMENT, hsm, new CachingMetadataStore(sqlite, METADATA_TTL), new JsonPolicyParser(),
-                    new AccountRootsDirectory(DEPLOYMENT.accountId()), Clock.systemUTC());
-            KmsBench bench = new KmsBench(options, System.out, System.err, kms, raw, hsm, label, userPin);
-            bench.describeRun(config);
+            KmsBench bench = new KmsBench(options, System.out, System.err, node, raw, nodes, label);
+            bench.describeRun();
             List<KmsKey> keys = bench.createKeys(BenchOptions.BASELINE_KEYS);
             if (options.phases().contains("throughput")) {
                 bench.throughput(keys.get(0));
             }
             if (options.phases().contains("authz")) {
-                new AuthzBench(options, System.out, System.err, hsm, sqlite, identities, raw).run(keys.get(0));
+                new AuthzBench(options, System.out, System.err, nodes, raw).run(keys.get(0));
             }
             if (options.phases().contains("http")) {
-                new HttpLoadBench(options, System.out, System.err, hsm, sqlite, identities, raw).run(keys.get(0));
+                new HttpLoadBench(options, System.out, System.err, nodes, raw).run(keys.get(0));
             }
             if (options.phases().contains("files")) {
-                new FilesBench(options, System.out, System.err, kms).run(keys.get(0));
+                new FilesBench(options, System.out, System.err, bench.kms).run(keys.get(0));
             }
             if (options.phases().contains("keys")) {
-                bench.keyCount(keys.get(0), keys.get(keys.size() - 1), sqlite);
+                bench.keyCount(keys.get(0), keys.get(keys.size() - 1));
             }
         } finally {
             Arrays.fill(userPin, '\0');
         }
     }
 
-    private void describeRun(Pkcs11Config config) {
+    private void describeRun() {
         out.printf(Locale.ROOT, "kms-bench: token %s (%s), %d-session pool, metadata TTL %s; warm-up %s, %d x %s"
                         + " per figure (raw and service alternate), Java %s%n",
-                tokenLabel, hsm.status().libraryDescription(), config.sessionPoolSize(), METADATA_TTL,
+                tokenLabel, hsm.status().libraryDescription(), nodes.token().sessionPoolSize(), METADATA_TTL,
                 options.warmup(), options.rounds(), options.duration(), System.getProperty("java.version"));
     }
 
@@ -228,12 +219,12 @@ public final class KmsBench {
 
     // ---------------------------------------------------------------- key count
 
-    private void keyCount(KmsKey early, KmsKey lateOfBaseline, SqliteMetadataStore sqlite) throws Exception {
+    private void keyCount(KmsKey early, KmsKey lateOfBaseline) throws Exception {
         byte[] data = randomBytes(64);
         Result[] baselineEarly = alternate(rawEncrypt(early, data), serviceEncrypt(early, data), 1);
         Result[] baselineLate = alternate(rawEncrypt(lateOfBaseline, data), serviceEncrypt(lateOfBaseline, data), 1);
         double baselineFind = rawFindMicros(lateOfBaseline.currentMaterial().id());
-        double baselineCold = coldFirstEncryptMicros(lateOfBaseline, sqlite);
+        double baselineCold = coldFirstEncryptMicros(lateOfBaseline);
         int baselineObjects = hsm.status().objectCount();
 
         progress.printf(Locale.ROOT, "kms-bench: creating keys up to %d through kms.keys().createKey (%d threads,"
@@ -247,7 +238,7 @@ public final class KmsBench {
         Result[] manyEarly = alternate(rawEncrypt(early, data), serviceEncrypt(early, data), 1);
         Result[] manyLate = alternate(rawEncrypt(late, data), serviceEncrypt(late, data), 1);
         double manyFind = rawFindMicros(late.currentMaterial().id());
-        double manyCold = coldFirstEncryptMicros(late, sqlite);
+        double manyCold = coldFirstEncryptMicros(late);
 
         out.println();
         out.printf(Locale.ROOT, "Key count: %d keys created through the service in %.1f s (%.1f keys/s); token holds"
@@ -350,15 +341,13 @@ public final class KmsBench {
     }
 
     /**
-     * The first Encrypt of {@code key} through a second adapter and metadata cache (as after a restart): it
-     * searches the token for the handle and reads the key from SQLite once.
+     * The first Encrypt of {@code key} through a second node, with its own adapter and metadata cache (as after a
+     * restart): it searches the token for the handle and reads the key from SQLite once.
      */
-    private double coldFirstEncryptMicros(KmsKey key, SqliteMetadataStore sqlite) {
-        try (Pkcs11Hsm fresh = Pkcs11Hsm.open(Pkcs11Config.byLabel(LIBRARY, tokenLabel), userPin.clone())) {
-            Kms cold = Kms.create(DEPLOYMENT, fresh, new CachingMetadataStore(sqlite, METADATA_TTL), new JsonPolicyParser(),
-                    new AccountRootsDirectory(DEPLOYMENT.accountId()), Clock.systemUTC());
+    private double coldFirstEncryptMicros(KmsKey key) {
+        try (KmsNode cold = nodes.direct(METADATA_TTL)) {
             long started = System.nanoTime();
-            cold.crypto().encrypt(OPERATOR, key.keyId(), new byte[64], Map.of(), null);
+            cold.kms().crypto().encrypt(OPERATOR, key.keyId(), new byte[64], Map.of(), null);
             return (System.nanoTime() - started) / 1e3;
         }
     }

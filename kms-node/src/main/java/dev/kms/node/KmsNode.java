@@ -348,6 +348,11 @@ public final class KmsNode implements AutoCloseable {
         return sealer;
     }
 
+    /** The trail this node writes (null when it only reads it), for figures such as its fsync count. */
+    public FileAuditTrail auditTrail() {
+        return trail;
+    }
+
     /** Where the trail lives. */
     public Path auditDirectory() {
         return auditDirectory;

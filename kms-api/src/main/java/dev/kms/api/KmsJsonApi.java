@@ -11,6 +11,7 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
+import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KeyState;
@@ -57,8 +58,6 @@ public final class KmsJsonApi {
     private static final List<String> KEY_USAGES = List.of("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC",
             "KEY_AGREEMENT");
     private static final List<String> ORIGINS = List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE");
-    private static final List<String> ENCRYPTION_ALGORITHMS = List.of("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
-            "RSAES_OAEP_SHA_256", "SM2PKE");
     private static final List<String> DATA_KEY_SPECS = List.of("AES_256", "AES_128");
 
     private static final Map<KmsOperation, Handler> HANDLERS = new EnumMap<>(KmsOperation.class);
@@ -251,13 +250,13 @@ public final class KmsJsonApi {
     private Result encrypt(RequestContext ctx, Requests r) {
         String keyId = r.requiredString("KeyId");
         Map<String, String> context = r.stringMap("EncryptionContext");
-        String algorithm = r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
+        EncryptionAlgorithm algorithm = r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class);
         byte[] plaintext = r.requiredBlob("Plaintext");
         try {
             CryptoResults.Encrypted result = kms.crypto().encrypt(ctx, keyId, plaintext, context, algorithm);
             return answer(object().put("CiphertextBlob", base64(result.ciphertextBlob()))
                     .put("KeyId", result.keyArn())
-                    .put("EncryptionAlgorithm", result.encryptionAlgorithm()), result.keyArn());
+                    .put("EncryptionAlgorithm", result.encryptionAlgorithm().name()), result.keyArn());
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
@@ -266,23 +265,23 @@ public final class KmsJsonApi {
     private Result decrypt(RequestContext ctx, Requests r) {
         refuseRecipient(r);
         CryptoResults.Decrypted result = kms.crypto().decrypt(ctx, r.requiredBlob("CiphertextBlob"),
-                r.stringMap("EncryptionContext"), r.string("KeyId"), r.enumValue("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
+                r.stringMap("EncryptionContext"), r.string("KeyId"), r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class));
         return answer(object().put("KeyId", result.keyArn())
                 .put("Plaintext", reveal(result.plaintext()))
-                .put("EncryptionAlgorithm", result.encryptionAlgorithm()), result.keyArn());
+                .put("EncryptionAlgorithm", result.encryptionAlgorithm().name()), result.keyArn());
     }
 
     private Result reEncrypt(RequestContext ctx, Requests r) {
         CryptoResults.ReEncrypted result = kms.crypto().reEncrypt(ctx, r.requiredBlob("CiphertextBlob"),
                 r.stringMap("SourceEncryptionContext"), r.string("SourceKeyId"), r.requiredString("DestinationKeyId"),
                 r.stringMap("DestinationEncryptionContext"),
-                r.enumValue("SourceEncryptionAlgorithm", ENCRYPTION_ALGORITHMS),
-                r.enumValue("DestinationEncryptionAlgorithm", ENCRYPTION_ALGORITHMS));
+                r.enumValue("SourceEncryptionAlgorithm", EncryptionAlgorithm.class),
+                r.enumValue("DestinationEncryptionAlgorithm", EncryptionAlgorithm.class));
         return answer(object().put("CiphertextBlob", base64(result.ciphertextBlob()))
                 .put("SourceKeyId", result.sourceKeyArn())
                 .put("KeyId", result.keyArn())
-                .put("SourceEncryptionAlgorithm", result.sourceEncryptionAlgorithm())
-                .put("DestinationEncryptionAlgorithm", result.destinationEncryptionAlgorithm()),
+                .put("SourceEncryptionAlgorithm", result.sourceEncryptionAlgorithm().name())
+                .put("DestinationEncryptionAlgorithm", result.destinationEncryptionAlgorithm().name()),
                 result.keyArn(), result.sourceKeyArn());
     }
 
@@ -362,7 +361,7 @@ public final class KmsJsonApi {
                 .put("CustomerMasterKeySpec", key.keySpec().name());
         if (key.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
             ArrayNode algorithms = m.putArray("EncryptionAlgorithms");
-            key.keySpec().encryptionAlgorithms().forEach(algorithms::add);
+            key.keySpec().encryptionAlgorithms().forEach(a -> algorithms.add(a.name()));
         }
         return m.put("MultiRegion", false)
                 .put("CurrentKeyMaterialId", key.currentMaterial().id().hex());

@@ -6,6 +6,7 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,6 +163,13 @@ final class Requests {
                     + field(member) + "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
         }
         return value;
+    }
+
+    /** {@link #enumValue} over {@code type}'s constants, in their declared order. */
+    <E extends Enum<E>> E enumValue(String member, Class<E> type) {
+        List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
+        String value = enumValue(member, allowed);
+        return value == null ? null : Enum.valueOf(type, value);
     }
 
     private JsonNode node(String member) {

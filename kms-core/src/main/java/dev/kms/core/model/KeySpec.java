@@ -8,15 +8,15 @@ import java.util.List;
  * their own usages and algorithms, and the HSM port creates material by spec.
  */
 public enum KeySpec {
-    SYMMETRIC_DEFAULT(KeyUsage.ENCRYPT_DECRYPT, List.of("SYMMETRIC_DEFAULT"), List.of(), true),
-    HMAC_256(KeyUsage.GENERATE_VERIFY_MAC, List.of(), List.of("HMAC_SHA_256"), false);
+    SYMMETRIC_DEFAULT(KeyUsage.ENCRYPT_DECRYPT, List.of(EncryptionAlgorithm.SYMMETRIC_DEFAULT), List.of(), true),
+    HMAC_256(KeyUsage.GENERATE_VERIFY_MAC, List.of(), List.of(MacAlgorithm.HMAC_SHA_256), false);
 
     private final KeyUsage usage;
-    private final List<String> encryptionAlgorithms;
-    private final List<String> macAlgorithms;
+    private final List<EncryptionAlgorithm> encryptionAlgorithms;
+    private final List<MacAlgorithm> macAlgorithms;
     private final boolean offeredToCustomers;
 
-    KeySpec(KeyUsage usage, List<String> encryptionAlgorithms, List<String> macAlgorithms,
+    KeySpec(KeyUsage usage, List<EncryptionAlgorithm> encryptionAlgorithms, List<MacAlgorithm> macAlgorithms,
             boolean offeredToCustomers) {
         this.usage = usage;
         this.encryptionAlgorithms = encryptionAlgorithms;
@@ -33,12 +33,12 @@ public enum KeySpec {
     }
 
     /** The AWS EncryptionAlgorithms of the spec; empty when it cannot encrypt. */
-    public List<String> encryptionAlgorithms() {
+    public List<EncryptionAlgorithm> encryptionAlgorithms() {
         return encryptionAlgorithms;
     }
 
     /** The AWS MacAlgorithms of the spec; empty when it cannot compute MACs. */
-    public List<String> macAlgorithms() {
+    public List<MacAlgorithm> macAlgorithms() {
         return macAlgorithms;
     }
 

@@ -1,5 +1,6 @@
 package dev.kms.core.service;
 
+import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.secret.Plaintext;
 
 /** Results of the cryptographic operations; every KeyId is the full key ARN, as AWS returns it. */
@@ -7,14 +8,14 @@ public final class CryptoResults {
     private CryptoResults() {
     }
 
-    public record Encrypted(String keyArn, byte[] ciphertextBlob, String encryptionAlgorithm) {
+    public record Encrypted(String keyArn, byte[] ciphertextBlob, EncryptionAlgorithm encryptionAlgorithm) {
     }
 
-    public record Decrypted(String keyArn, Plaintext plaintext, String encryptionAlgorithm) {
+    public record Decrypted(String keyArn, Plaintext plaintext, EncryptionAlgorithm encryptionAlgorithm) {
     }
 
     public record ReEncrypted(String sourceKeyArn, String keyArn, byte[] ciphertextBlob,
-                              String sourceEncryptionAlgorithm, String destinationEncryptionAlgorithm) {
+                              EncryptionAlgorithm sourceEncryptionAlgorithm, EncryptionAlgorithm destinationEncryptionAlgorithm) {
     }
 
     /** A data key; {@code plaintext} is null for GenerateDataKeyWithoutPlaintext. */

@@ -6,6 +6,7 @@ import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
@@ -23,7 +24,6 @@ import java.util.UUID;
 
 /** Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and GenerateRandom, all inside the HSM. */
 public final class CryptoService {
-    public static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
     static final int MAX_PLAINTEXT = 4096;
     static final int MAX_RANDOM_BYTES = 1024;
 
@@ -36,18 +36,18 @@ public final class CryptoService {
     }
 
     public Encrypted encrypt(RequestContext caller, String keyRef, byte[] plaintext, Map<String, String> context,
-                             String algorithm) {
+                             EncryptionAlgorithm algorithm) {
         if (plaintext == null || plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
             throw KmsException.validation("plaintext", "Member must have length between 1 and " + MAX_PLAINTEXT);
         }
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
         KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", KmsOperation.ENCRYPT.action(), conditions(ctx));
-        String alg = requireAlgorithm(key, algorithm);
+        EncryptionAlgorithm alg = requireAlgorithm(key, algorithm);
         return new Encrypted(keys.arn(key), seal(key, plaintext, ctx), alg);
     }
 
     public Decrypted decrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> context, String keyRef,
-                             String algorithm) {
+                             EncryptionAlgorithm algorithm) {
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
         Opened opened = open(caller, KmsOperation.DECRYPT.action(), ciphertextBlob, ctx, keyRef, algorithm, "keyId");
         return new Decrypted(keys.arn(opened.key()), opened.plaintext(), opened.algorithm());
@@ -55,12 +55,12 @@ public final class CryptoService {
 
     public ReEncrypted reEncrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> sourceContext,
                                  String sourceKeyRef, String destinationKeyRef, Map<String, String> destinationContext,
-                                 String sourceAlgorithm, String destinationAlgorithm) {
+                                 EncryptionAlgorithm sourceAlgorithm, EncryptionAlgorithm destinationAlgorithm) {
         EncryptionContext sourceCtx = EncryptionContext.of(sourceContext, "sourceEncryptionContext");
         EncryptionContext destinationCtx = EncryptionContext.of(destinationContext, "destinationEncryptionContext");
         KmsKey destination = keys.resolveAuthorized(caller, destinationKeyRef, "destinationKeyId", KmsOperation.RE_ENCRYPT_TO,
                 conditions(destinationCtx));
-        String destinationAlg = requireAlgorithm(destination, destinationAlgorithm);
+        EncryptionAlgorithm destinationAlg = requireAlgorithm(destination, destinationAlgorithm);
         Opened opened = open(caller, KmsOperation.RE_ENCRYPT_FROM, ciphertextBlob, sourceCtx, sourceKeyRef, sourceAlgorithm,
                 "sourceKeyId");
         try (Plaintext plaintext = opened.plaintext()) {
@@ -114,7 +114,7 @@ public final class CryptoService {
      * fails exactly like a tampered one (docs/ciphertext-format.md, "Decryption and errors").
      */
     private Opened open(RequestContext caller, Action action, byte[] blob, EncryptionContext ctx, String keyRef,
-                        String algorithm, String keyField) {
+                        EncryptionAlgorithm algorithm, String keyField) {
         if (blob == null || blob.length < 1 || blob.length > CiphertextBlob.MAX_LENGTH) {
             throw KmsException.validation("ciphertextBlob", "Member must have length between 1 and " + CiphertextBlob.MAX_LENGTH);
         }
@@ -137,7 +137,7 @@ public final class CryptoService {
             throw new KmsException(ErrorCode.INCORRECT_KEY,
                     "The key ID in the request does not identify the key that encrypted the ciphertext.");
         }
-        String alg = requireAlgorithm(key, algorithm);
+        EncryptionAlgorithm alg = requireAlgorithm(key, algorithm);
         key.state().requireUsable(keys.arn(key));
         KeyMaterial material = key.material(parsed.materialId());
         if (material == null) {
@@ -156,11 +156,11 @@ public final class CryptoService {
         return ConditionKeys.builder().encryptionContext(ctx.asMap());
     }
 
-    private static String requireAlgorithm(KmsKey key, String algorithm) {
+    private static EncryptionAlgorithm requireAlgorithm(KmsKey key, EncryptionAlgorithm algorithm) {
         if (key.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
             throw new KmsException(ErrorCode.INVALID_KEY_USAGE, "Key usage of the key is " + key.keyUsage() + ", not ENCRYPT_DECRYPT.");
         }
-        String alg = algorithm == null ? SYMMETRIC_DEFAULT : algorithm;
+        EncryptionAlgorithm alg = algorithm == null ? EncryptionAlgorithm.SYMMETRIC_DEFAULT : algorithm;
         if (!key.keySpec().encryptionAlgorithms().contains(alg)) {
             throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
                     "Encryption algorithm " + alg + " is not supported by a " + key.keySpec() + " key.");
@@ -181,6 +181,6 @@ public final class CryptoService {
         return numberOfBytes;
     }
 
-    private record Opened(KmsKey key, Plaintext plaintext, String algorithm) {
+    private record Opened(KmsKey key, Plaintext plaintext, EncryptionAlgorithm algorithm) {
     }
 }

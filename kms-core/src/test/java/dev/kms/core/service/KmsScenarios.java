@@ -8,6 +8,7 @@ import dev.kms.core.fake.TestPolicyParser;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.identity.ServiceKeys;
+import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeyManager;
@@ -374,10 +375,10 @@ public abstract class KmsScenarios {
         Encrypted encrypted = kms.crypto().encrypt(ROOT, "alias/app", SECRET, CONTEXT, null);
 
         assertEquals(DEPLOYMENT.keyArn(key.keyId()), encrypted.keyArn());
-        assertEquals("SYMMETRIC_DEFAULT", encrypted.encryptionAlgorithm());
+        assertEquals(EncryptionAlgorithm.SYMMETRIC_DEFAULT, encrypted.encryptionAlgorithm());
         var reordered = new java.util.TreeMap<>(Map.of("tenant", "acme", "purpose", "test"));
         assertArrayEquals(SECRET, decrypt(encrypted.ciphertextBlob(), reordered));
-        var withKeyId = kms.crypto().decrypt(ROOT, encrypted.ciphertextBlob(), CONTEXT, "alias/app", "SYMMETRIC_DEFAULT");
+        var withKeyId = kms.crypto().decrypt(ROOT, encrypted.ciphertextBlob(), CONTEXT, "alias/app", EncryptionAlgorithm.SYMMETRIC_DEFAULT);
         assertArrayEquals(SECRET, withKeyId.plaintext().bytes());
         assertEquals(DEPLOYMENT.keyArn(key.keyId()), withKeyId.keyArn());
     }
@@ -454,7 +455,7 @@ public abstract class KmsScenarios {
         assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, key.keyId(), new byte[0], null, null));
         assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, key.keyId(), new byte[4097], null, null));
         assertError(ErrorCode.INVALID_KEY_USAGE, "RSAES_OAEP_SHA_256",
-                () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, "RSAES_OAEP_SHA_256"));
+                () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, EncryptionAlgorithm.RSAES_OAEP_SHA_256));
         assertError(ErrorCode.VALIDATION, "encryptionContext",
                 () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, Map.of("", "v"), null));
 

@@ -126,9 +126,9 @@ public final class AuditedKmsApi {
             JsonNode value = request.path(member);
             if (value.isTextual() && !value.textValue().isEmpty()) {
                 try {
-                    refs.add(KeyRef.parse(value.textValue()));
+                    refs.add(KeyRef.parse(value.textValue(), Requests.field(member)));
                 } catch (KmsException notAnArn) {
-                    // an arn: that is no KMS ARN names no resource; the call itself answers InvalidArnException
+                    // no KeyId at all (not a KMS ARN, or too long) names no resource; the call itself answers why
                 }
             }
         }
@@ -136,6 +136,6 @@ public final class AuditedKmsApi {
     }
 
     private static AuditEvent.Resource resource(String keyArn) {
-        return AuditEvent.Resource.key(KeyRef.parse(keyArn).accountId(), keyArn);
+        return AuditEvent.Resource.key(KeyRef.parse(keyArn, "keyId").accountId(), keyArn);
     }
 }

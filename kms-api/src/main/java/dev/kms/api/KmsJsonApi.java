@@ -13,6 +13,7 @@ import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KeyUsage;
@@ -91,24 +92,24 @@ public final class KmsJsonApi {
         return switch (operation) {
             case CREATE_KEY -> KmsJsonApi::createKey;
             case DESCRIBE_KEY -> (api, ctx, r) -> api.about(KmsJsonApi::metadataOf,
-                    api.kms.keys().describeKey(ctx, r.requiredString("KeyId")));
+                    api.kms.keys().describeKey(ctx, r.requiredKeyRef("KeyId")));
             case LIST_KEYS -> KmsJsonApi::listKeys;
             case UPDATE_KEY_DESCRIPTION -> (api, ctx, r) -> api.empty(api.kms.keys().updateKeyDescription(ctx,
-                    r.requiredString("KeyId"), r.requiredString("Description")));
-            case ENABLE_KEY -> (api, ctx, r) -> api.empty(api.kms.keys().enableKey(ctx, r.requiredString("KeyId")));
-            case DISABLE_KEY -> (api, ctx, r) -> api.empty(api.kms.keys().disableKey(ctx, r.requiredString("KeyId")));
+                    r.requiredKeyRef("KeyId"), r.requiredString("Description")));
+            case ENABLE_KEY -> (api, ctx, r) -> api.empty(api.kms.keys().enableKey(ctx, r.requiredKeyRef("KeyId")));
+            case DISABLE_KEY -> (api, ctx, r) -> api.empty(api.kms.keys().disableKey(ctx, r.requiredKeyRef("KeyId")));
             case SCHEDULE_KEY_DELETION -> KmsJsonApi::scheduleKeyDeletion;
             case CANCEL_KEY_DELETION -> (api, ctx, r) -> api.about(KmsJsonApi::keyArnOf,
-                    api.kms.keys().cancelKeyDeletion(ctx, r.requiredString("KeyId")));
-            case TAG_RESOURCE -> (api, ctx, r) -> api.empty(api.kms.keys().tagResource(ctx, r.requiredString("KeyId"),
+                    api.kms.keys().cancelKeyDeletion(ctx, r.requiredKeyRef("KeyId")));
+            case TAG_RESOURCE -> (api, ctx, r) -> api.empty(api.kms.keys().tagResource(ctx, r.requiredKeyRef("KeyId"),
                     r.requiredTags("Tags")));
             case UNTAG_RESOURCE -> (api, ctx, r) -> api.empty(api.kms.keys().untagResource(ctx,
-                    r.requiredString("KeyId"), r.requiredStringList("TagKeys")));
+                    r.requiredKeyRef("KeyId"), r.requiredStringList("TagKeys")));
             case LIST_RESOURCE_TAGS -> KmsJsonApi::listResourceTags;
             case CREATE_ALIAS -> (api, ctx, r) -> api.aliasTarget(api.kms.aliases().createAlias(ctx,
-                    r.requiredString("AliasName"), r.requiredString("TargetKeyId")));
+                    r.requiredString("AliasName"), r.requiredKeyRef("TargetKeyId")));
             case UPDATE_ALIAS -> (api, ctx, r) -> api.aliasTarget(api.kms.aliases().updateAlias(ctx,
-                    r.requiredString("AliasName"), r.requiredString("TargetKeyId")));
+                    r.requiredString("AliasName"), r.requiredKeyRef("TargetKeyId")));
             case DELETE_ALIAS -> (api, ctx, r) -> {
                 api.kms.aliases().deleteAlias(ctx, r.requiredString("AliasName"));
                 return answer(object());
@@ -121,20 +122,20 @@ public final class KmsJsonApi {
             case GENERATE_DATA_KEY_WITHOUT_PLAINTEXT -> (api, ctx, r) -> api.generateDataKey(ctx, r, false);
             case GENERATE_RANDOM -> KmsJsonApi::generateRandom;
             case ENABLE_KEY_ROTATION -> (api, ctx, r) -> api.empty(api.kms.rotation().enableKeyRotation(ctx,
-                    r.requiredString("KeyId"), r.integer("RotationPeriodInDays")));
+                    r.requiredKeyRef("KeyId"), r.integer("RotationPeriodInDays")));
             case DISABLE_KEY_ROTATION -> (api, ctx, r) -> api.empty(api.kms.rotation().disableKeyRotation(ctx,
-                    r.requiredString("KeyId")));
+                    r.requiredKeyRef("KeyId")));
             case GET_KEY_ROTATION_STATUS -> KmsJsonApi::getKeyRotationStatus;
             case ROTATE_KEY_ON_DEMAND -> (api, ctx, r) -> api.about(KmsJsonApi::keyArnOf,
-                    api.kms.rotation().rotateKeyOnDemand(ctx, r.requiredString("KeyId")));
+                    api.kms.rotation().rotateKeyOnDemand(ctx, r.requiredKeyRef("KeyId")));
             case LIST_KEY_ROTATIONS -> KmsJsonApi::listKeyRotations;
             case GET_KEY_POLICY -> (api, ctx, r) -> answer(object().put("Policy", api.kms.policies().getKeyPolicy(ctx,
-                    r.requiredString("KeyId"), r.string("PolicyName"))).put("PolicyName", KeyPolicyService.POLICY_NAME));
+                    r.requiredKeyRef("KeyId"), r.string("PolicyName"))).put("PolicyName", KeyPolicyService.POLICY_NAME));
             case PUT_KEY_POLICY -> (api, ctx, r) -> api.empty(api.kms.policies().putKeyPolicy(ctx,
-                    r.requiredString("KeyId"), r.string("PolicyName"), r.requiredString("Policy"),
+                    r.requiredKeyRef("KeyId"), r.string("PolicyName"), r.requiredString("Policy"),
                     Boolean.TRUE.equals(r.bool("BypassPolicyLockoutSafetyCheck"))));
             case LIST_KEY_POLICIES -> (api, ctx, r) -> answer(page("PolicyNames", api.kms.policies().listKeyPolicies(
-                    ctx, r.requiredString("KeyId"), r.integer("Limit"), r.string("Marker")), TextNode::valueOf));
+                    ctx, r.requiredKeyRef("KeyId"), r.integer("Limit"), r.string("Marker")), TextNode::valueOf));
         };
     }
 
@@ -214,7 +215,7 @@ public final class KmsJsonApi {
     }
 
     private Result scheduleKeyDeletion(RequestContext ctx, Requests r) {
-        KmsKey key = kms.keys().scheduleKeyDeletion(ctx, r.requiredString("KeyId"), r.integer("PendingWindowInDays"));
+        KmsKey key = kms.keys().scheduleKeyDeletion(ctx, r.requiredKeyRef("KeyId"), r.integer("PendingWindowInDays"));
         return answer(keyArnOf(this, key).<ObjectNode>set("DeletionDate", timestamp(key.deletionDate()))
                 .put("KeyState", key.state().name())
                 .put("PendingWindowInDays", key.pendingWindowInDays()), arn(key));
@@ -223,7 +224,7 @@ public final class KmsJsonApi {
     // ---- tags
 
     private Result listResourceTags(RequestContext ctx, Requests r) {
-        Page<Map.Entry<String, String>> page = kms.keys().listResourceTags(ctx, r.requiredString("KeyId"),
+        Page<Map.Entry<String, String>> page = kms.keys().listResourceTags(ctx, r.requiredKeyRef("KeyId"),
                 r.integer("Limit"), r.string("Marker"));
         return answer(page("Tags", page, tag -> object().put("TagKey", tag.getKey()).put("TagValue", tag.getValue())));
     }
@@ -236,7 +237,7 @@ public final class KmsJsonApi {
     }
 
     private Result listAliases(RequestContext ctx, Requests r) {
-        Page<Alias> page = kms.aliases().listAliases(ctx, r.string("KeyId"), r.integer("Limit"), r.string("Marker"));
+        Page<Alias> page = kms.aliases().listAliases(ctx, r.keyRef("KeyId"), r.integer("Limit"), r.string("Marker"));
         return answer(page("Aliases", page, alias -> object()
                 .put("AliasName", alias.aliasName())
                 .put("AliasArn", kms.aliases().aliasArn(alias))
@@ -248,7 +249,7 @@ public final class KmsJsonApi {
     // ---- cryptography
 
     private Result encrypt(RequestContext ctx, Requests r) {
-        String keyId = r.requiredString("KeyId");
+        KeyRef keyId = r.requiredKeyRef("KeyId");
         Map<String, String> context = r.stringMap("EncryptionContext");
         EncryptionAlgorithm algorithm = r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class);
         byte[] plaintext = r.requiredBlob("Plaintext");
@@ -265,7 +266,7 @@ public final class KmsJsonApi {
     private Result decrypt(RequestContext ctx, Requests r) {
         refuseRecipient(r);
         CryptoResults.Decrypted result = kms.crypto().decrypt(ctx, r.requiredBlob("CiphertextBlob"),
-                r.stringMap("EncryptionContext"), r.string("KeyId"), r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class));
+                r.stringMap("EncryptionContext"), r.keyRef("KeyId"), r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class));
         return answer(object().put("KeyId", result.keyArn())
                 .put("Plaintext", reveal(result.plaintext()))
                 .put("EncryptionAlgorithm", result.encryptionAlgorithm().name()), result.keyArn());
@@ -273,7 +274,7 @@ public final class KmsJsonApi {
 
     private Result reEncrypt(RequestContext ctx, Requests r) {
         CryptoResults.ReEncrypted result = kms.crypto().reEncrypt(ctx, r.requiredBlob("CiphertextBlob"),
-                r.stringMap("SourceEncryptionContext"), r.string("SourceKeyId"), r.requiredString("DestinationKeyId"),
+                r.stringMap("SourceEncryptionContext"), r.keyRef("SourceKeyId"), r.requiredKeyRef("DestinationKeyId"),
                 r.stringMap("DestinationEncryptionContext"),
                 r.enumValue("SourceEncryptionAlgorithm", EncryptionAlgorithm.class),
                 r.enumValue("DestinationEncryptionAlgorithm", EncryptionAlgorithm.class));
@@ -289,7 +290,7 @@ public final class KmsJsonApi {
         if (withPlaintext) {
             refuseRecipient(r);
         }
-        String keyId = r.requiredString("KeyId");
+        KeyRef keyId = r.requiredKeyRef("KeyId");
         Map<String, String> context = r.stringMap("EncryptionContext");
         String spec = r.enumValue("KeySpec", DATA_KEY_SPECS);
         Integer numberOfBytes = r.integer("NumberOfBytes");
@@ -313,7 +314,7 @@ public final class KmsJsonApi {
     // ---- rotation
 
     private Result getKeyRotationStatus(RequestContext ctx, Requests r) {
-        RotationStatus status = kms.rotation().getKeyRotationStatus(ctx, r.requiredString("KeyId"));
+        RotationStatus status = kms.rotation().getKeyRotationStatus(ctx, r.requiredKeyRef("KeyId"));
         ObjectNode response = object().put("KeyRotationEnabled", status.enabled()).put("KeyId", status.keyArn());
         if (status.rotationPeriodInDays() != null) {
             response.put("RotationPeriodInDays", status.rotationPeriodInDays());
@@ -325,7 +326,7 @@ public final class KmsJsonApi {
     }
 
     private Result listKeyRotations(RequestContext ctx, Requests r) {
-        String keyRef = r.requiredString("KeyId");
+        KeyRef keyRef = r.requiredKeyRef("KeyId");
         Integer limit = r.integer("Limit");
         String marker = r.string("Marker");
         String arn = arn(kms.keys().describeKey(ctx, keyRef));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.model.KeyRef;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,16 @@ final class Requests {
 
     String requiredString(String member) {
         return required(member, string(member));
+    }
+
+    /** A KeyId member, parsed here once for the key service; null when absent. */
+    KeyRef keyRef(String member) {
+        String text = string(member);
+        return text == null ? null : KeyRef.parse(text, field(member));
+    }
+
+    KeyRef requiredKeyRef(String member) {
+        return KeyRef.parse(requiredString(member), field(member));
     }
 
     Integer integer(String member) {

@@ -19,6 +19,7 @@ import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IdentityServices;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.policy.PrincipalType;
@@ -120,6 +121,7 @@ final class AuthzBench {
 
     private Paths paths(KmsKey key, Kms kms, KmsJsonApi json, AuditedKmsApi audited, Principal user) throws Exception {
         String keyId = key.keyId();
+        KeyRef ref = KeyRef.parse(keyId, "keyId");
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
         byte[] aad = CiphertextBlob.associatedData(
@@ -158,8 +160,8 @@ final class AuthzBench {
         }
         return new Paths(
                 t -> raw.session(t).encryptSingle(gcm(ivs[t], aad), handle, data),
-                t -> kms.crypto().encrypt(KmsBench.OPERATOR, keyId, data, CONTEXT, null),
-                t -> kms.crypto().encrypt(userContext(user), keyId, data, CONTEXT, null),
+                t -> kms.crypto().encrypt(KmsBench.OPERATOR, ref, data, CONTEXT, null),
+                t -> kms.crypto().encrypt(userContext(user), ref, data, CONTEXT, null),
                 t -> json.call(userContext(user), "Encrypt", request),
                 t -> audited.call(userContext(user), "Encrypt", request));
     }

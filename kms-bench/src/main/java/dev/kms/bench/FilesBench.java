@@ -6,6 +6,7 @@ import com.amazonaws.encryptionsdk.CryptoAlgorithm;
 import com.amazonaws.encryptionsdk.CryptoInputStream;
 import com.amazonaws.encryptionsdk.CryptoOutputStream;
 import com.amazonaws.encryptionsdk.jce.JceMasterKey;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.service.Kms;
 import dev.kms.envelope.DataKey;
@@ -214,7 +215,7 @@ final class FilesBench {
     private record CoreDataKeys(Kms kms) implements DataKeyService {
         @Override
         public DataKey generateDataKey(String keyId, Map<String, String> context, int numberOfBytes) {
-            var key = kms.crypto().generateDataKey(KmsBench.OPERATOR, keyId, context, null, numberOfBytes, true);
+            var key = kms.crypto().generateDataKey(KmsBench.OPERATOR, KeyRef.parse(keyId, "keyId"), context, null, numberOfBytes, true);
             try (var plaintext = key.plaintext()) {
                 return new DataKey(key.keyArn(), key.ciphertextBlob(), plaintext.bytes().clone());
             }
@@ -222,7 +223,8 @@ final class FilesBench {
 
         @Override
         public DataKey decrypt(String keyArn, byte[] ciphertextBlob, Map<String, String> context) {
-            var decrypted = kms.crypto().decrypt(KmsBench.OPERATOR, ciphertextBlob, context, keyArn, null);
+            var decrypted = kms.crypto().decrypt(KmsBench.OPERATOR, ciphertextBlob, context,
+                    KeyRef.parse(keyArn, "keyId"), null);
             try (var plaintext = decrypted.plaintext()) {
                 return new DataKey(decrypted.keyArn(), ciphertextBlob, plaintext.bytes().clone());
             }

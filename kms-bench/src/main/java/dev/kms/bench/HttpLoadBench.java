@@ -13,6 +13,7 @@ import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IdentityDirectory;
 import dev.kms.core.identity.IdentityServices;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
@@ -150,6 +151,7 @@ final class HttpLoadBench {
 
     private List<Operation> operations(KmsKey key, Kms kms) throws Exception {
         String keyId = key.keyId();
+        KeyRef ref = KeyRef.parse(keyId, "keyId");
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
         byte[] aad = CiphertextBlob.associatedData(
@@ -165,14 +167,14 @@ final class HttpLoadBench {
         byte[] iv = new byte[12];
         ivs[0].nextBytes(iv);
         byte[] rawCiphertext = raw.session(0).encryptSingle(gcm(iv, aad), handle, data);
-        byte[] blob = kms.crypto().encrypt(KmsBench.OPERATOR, keyId, data, Map.of(), null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(KmsBench.OPERATOR, ref, data, Map.of(), null).ciphertextBlob();
         Base64.Encoder b64 = Base64.getEncoder();
         int dataKeyBytes = DataKeySpec.AES_256.bytes();
         return List.of(
                 new Operation("Encrypt 64 B", "Encrypt",
                         body(Map.of("KeyId", keyId, "Plaintext", b64.encodeToString(data))),
                         t -> raw.session(t).encryptSingle(gcm(fresh(ivs[t]), aad), handle, data),
-                        t -> kms.crypto().encrypt(KmsBench.OPERATOR, keyId, data, Map.of(), null)),
+                        t -> kms.crypto().encrypt(KmsBench.OPERATOR, ref, data, Map.of(), null)),
                 new Operation("Decrypt 64 B", "Decrypt",
                         body(Map.of("CiphertextBlob", b64.encodeToString(blob))),
                         t -> raw.session(t).decryptSingle(gcm(iv, aad), handle, rawCiphertext),
@@ -185,7 +187,7 @@ final class HttpLoadBench {
                             session.encryptSingle(gcm(fresh(ivs[t]), aad), handle, dataKey);
                             Arrays.fill(dataKey, (byte) 0);
                         },
-                        t -> kms.crypto().generateDataKey(KmsBench.OPERATOR, keyId, Map.of(), DataKeySpec.AES_256, null,
+                        t -> kms.crypto().generateDataKey(KmsBench.OPERATOR, ref, Map.of(), DataKeySpec.AES_256, null,
                                 true).plaintext().destroy()));
     }
 

@@ -6,6 +6,7 @@ import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
 import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
@@ -152,6 +153,7 @@ public final class KmsBench {
 
     private List<Pair> pairs(KmsKey key, int threads) throws Exception {
         String keyId = key.keyId();
+        KeyRef ref = KeyRef.parse(keyId, "keyId");
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
         // The very AAD the service authenticates: blob header plus the (empty) encryption context.
@@ -167,13 +169,13 @@ public final class KmsBench {
             byte[] data = randomBytes(size);
             pairs.add(new Pair("Encrypt", size, "raw C_Encrypt (GCM)",
                     t -> raw.session(t).encryptSingle(gcm(freshIv(ivs[t]), aad), handle, data),
-                    t -> kms.crypto().encrypt(OPERATOR, keyId, data, Map.of(), null)));
+                    t -> kms.crypto().encrypt(OPERATOR, ref, data, Map.of(), null)));
         }
         for (int size : new int[] {64, 4096}) {
             byte[] data = randomBytes(size);
             byte[] iv = freshIv(ivs[0]);
             byte[] rawCiphertext = raw.session(0).encryptSingle(gcm(iv, aad), handle, data);
-            byte[] blob = kms.crypto().encrypt(OPERATOR, keyId, data, Map.of(), null).ciphertextBlob();
+            byte[] blob = kms.crypto().encrypt(OPERATOR, ref, data, Map.of(), null).ciphertextBlob();
             requireEqual(data, raw.session(0).decryptSingle(gcm(iv, aad), handle, rawCiphertext), "raw round trip");
             try (Plaintext opened = kms.crypto().decrypt(OPERATOR, blob, Map.of(), null, null).plaintext()) {
                 requireEqual(data, opened.bytes(), "service round trip");
@@ -190,7 +192,7 @@ public final class KmsBench {
                     session.encryptSingle(gcm(freshIv(ivs[t]), aad), handle, dataKey);
                     Arrays.fill(dataKey, (byte) 0);
                 },
-                t -> kms.crypto().generateDataKey(OPERATOR, keyId, Map.of(), DataKeySpec.AES_256, null, true).plaintext().destroy()));
+                t -> kms.crypto().generateDataKey(OPERATOR, ref, Map.of(), DataKeySpec.AES_256, null, true).plaintext().destroy()));
         return pairs;
     }
 
@@ -268,7 +270,7 @@ public final class KmsBench {
     }
 
     private Op serviceEncrypt(KmsKey key, byte[] data) {
-        return t -> kms.crypto().encrypt(OPERATOR, key.keyId(), data, Map.of(), null);
+        return t -> kms.crypto().encrypt(OPERATOR, KeyRef.parse(key.keyId(), "keyId"), data, Map.of(), null);
     }
 
     /** Raw C_Encrypt with the key's handle (found once, here) and the AAD the service would use. */
@@ -347,7 +349,7 @@ public final class KmsBench {
     private double coldFirstEncryptMicros(KmsKey key) {
         try (KmsNode cold = nodes.direct(METADATA_TTL)) {
             long started = System.nanoTime();
-            cold.kms().crypto().encrypt(OPERATOR, key.keyId(), new byte[64], Map.of(), null);
+            cold.kms().crypto().encrypt(OPERATOR, KeyRef.parse(key.keyId(), "keyId"), new byte[64], Map.of(), null);
             return (System.nanoTime() - started) / 1e3;
         }
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.policy.Decision;
@@ -67,20 +68,21 @@ final class SimulateCommand extends IdentityCommand {
         Map<String, List<JsonLocation>> positions = new HashMap<>();
         for (String action : actionNames) {
             for (String resource : resourceArns) {
+                KeyRef key = KeyRef.parse(resource, "resourceArns");
                 Simulation simulation = session.kms().policies()
-                        .simulatePrincipalPolicy(caller, policySourceArn, action, resource, context);
-                results.add(result(session, caller, resource, action, simulation, positions));
+                        .simulatePrincipalPolicy(caller, policySourceArn, action, key, context);
+                results.add(result(session, caller, key, action, simulation, positions));
             }
         }
         return out;
     }
 
-    private ObjectNode result(KmsSession session, RequestContext caller, String resource, String action,
+    private ObjectNode result(KmsSession session, RequestContext caller, KeyRef resource, String action,
                               Simulation simulation, Map<String, List<JsonLocation>> positions) {
         Decision decision = simulation.decision();
         ObjectNode result = object();
         result.put("EvalActionName", action);
-        result.put("EvalResourceName", resource);
+        result.put("EvalResourceName", resource.text());
         result.put("EvalDecision", switch (decision.outcome()) {
             case ALLOW -> "allowed";
             case EXPLICIT_DENY -> "explicitDeny";
@@ -161,7 +163,7 @@ final class SimulateCommand extends IdentityCommand {
     }
 
     /** The text of a policy the caller may read, to locate statements; null when it cannot be read. */
-    private static String document(KmsSession session, RequestContext caller, String resource, String policyName) {
+    private static String document(KmsSession session, RequestContext caller, KeyRef resource, String policyName) {
         try {
             if (policyName.equals(KeyAccess.KEY_POLICY)) {
                 return session.kms().policies().getKeyPolicy(caller, resource, null);

@@ -3,6 +3,7 @@ package dev.kms.core.service;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
@@ -28,7 +29,7 @@ public final class AliasService {
         this.clock = clock;
     }
 
-    public Alias createAlias(RequestContext ctx, String aliasName, String targetKeyRef) {
+    public Alias createAlias(RequestContext ctx, String aliasName, KeyRef targetKeyRef) {
         requireCustomerAliasName(aliasName);
         KmsKey target = usableTarget(ctx, targetKeyRef, KmsOperation.CREATE_ALIAS.action());
         Instant now = now();
@@ -37,10 +38,10 @@ public final class AliasService {
         return alias;
     }
 
-    public Alias updateAlias(RequestContext ctx, String aliasName, String targetKeyRef) {
+    public Alias updateAlias(RequestContext ctx, String aliasName, KeyRef targetKeyRef) {
         requireCustomerAliasName(aliasName);
         Alias existing = find(ctx, aliasName);
-        KmsKey current = keys.resolveAuthorized(ctx, existing.targetKeyId(), KmsOperation.UPDATE_ALIAS.action());
+        KmsKey current = keys.resolveAuthorized(ctx, KeyRef.ofKeyId(existing.targetKeyId()), KmsOperation.UPDATE_ALIAS.action());
         KmsKey target = usableTarget(ctx, targetKeyRef, KmsOperation.UPDATE_ALIAS.action());
         if (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage()) {
             throw KmsException.validation("targetKeyId",
@@ -54,12 +55,12 @@ public final class AliasService {
     public void deleteAlias(RequestContext ctx, String aliasName) {
         requireCustomerAliasName(aliasName);
         Alias existing = find(ctx, aliasName);
-        keys.resolveAuthorized(ctx, existing.targetKeyId(), KmsOperation.DELETE_ALIAS.action());
+        keys.resolveAuthorized(ctx, KeyRef.ofKeyId(existing.targetKeyId()), KmsOperation.DELETE_ALIAS.action());
         keys.store().deleteAlias(existing.accountId(), aliasName);
     }
 
     /** Aliases of the account, or of one key when {@code keyRef} is given. */
-    public Page<Alias> listAliases(RequestContext ctx, String keyRef, Integer limit, String marker) {
+    public Page<Alias> listAliases(RequestContext ctx, KeyRef keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 50, 100);
         String after = Paging.position(marker);
         keys.authorizer().authorizeAccountAction(ctx, KmsOperation.LIST_ALIASES.action());
@@ -79,7 +80,7 @@ public final class AliasService {
     }
 
     /** An alias may point only at a customer-managed key of the caller's own account that is not pending deletion. */
-    private KmsKey usableTarget(RequestContext ctx, String targetKeyRef, Action action) {
+    private KmsKey usableTarget(RequestContext ctx, KeyRef targetKeyRef, Action action) {
         KmsKey target = keys.resolveKeyOnly(ctx, targetKeyRef, "targetKeyId", action);
         if (!target.accountId().equals(ctx.principal().accountId())) {
             throw KmsException.validation("targetKeyId", "the alias and its key must be in the same account");

@@ -6,6 +6,7 @@ import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyUsage;
@@ -35,7 +36,7 @@ public final class CryptoService {
         this.hsm = hsm;
     }
 
-    public Encrypted encrypt(RequestContext caller, String keyRef, byte[] plaintext, Map<String, String> context,
+    public Encrypted encrypt(RequestContext caller, KeyRef keyRef, byte[] plaintext, Map<String, String> context,
                              EncryptionAlgorithm algorithm) {
         if (plaintext == null || plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
             throw KmsException.validation("plaintext", "Member must have length between 1 and " + MAX_PLAINTEXT);
@@ -46,7 +47,7 @@ public final class CryptoService {
         return new Encrypted(keys.arn(key), seal(key, plaintext, ctx), alg);
     }
 
-    public Decrypted decrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> context, String keyRef,
+    public Decrypted decrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> context, KeyRef keyRef,
                              EncryptionAlgorithm algorithm) {
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
         Opened opened = open(caller, KmsOperation.DECRYPT.action(), ciphertextBlob, ctx, keyRef, algorithm, "keyId");
@@ -54,7 +55,7 @@ public final class CryptoService {
     }
 
     public ReEncrypted reEncrypt(RequestContext caller, byte[] ciphertextBlob, Map<String, String> sourceContext,
-                                 String sourceKeyRef, String destinationKeyRef, Map<String, String> destinationContext,
+                                 KeyRef sourceKeyRef, KeyRef destinationKeyRef, Map<String, String> destinationContext,
                                  EncryptionAlgorithm sourceAlgorithm, EncryptionAlgorithm destinationAlgorithm) {
         EncryptionContext sourceCtx = EncryptionContext.of(sourceContext, "sourceEncryptionContext");
         EncryptionContext destinationCtx = EncryptionContext.of(destinationContext, "destinationEncryptionContext");
@@ -70,7 +71,7 @@ public final class CryptoService {
     }
 
     /** GenerateDataKey when {@code withPlaintext}, else GenerateDataKeyWithoutPlaintext. */
-    public DataKey generateDataKey(RequestContext caller, String keyRef, Map<String, String> context,
+    public DataKey generateDataKey(RequestContext caller, KeyRef keyRef, Map<String, String> context,
                                    DataKeySpec keySpec, Integer numberOfBytes, boolean withPlaintext) {
         int length = dataKeyLength(keySpec, numberOfBytes);
         EncryptionContext ctx = EncryptionContext.of(context, "encryptionContext");
@@ -113,7 +114,7 @@ public final class CryptoService {
      * authorized against that key. A blob from another region, or naming an unknown key or material,
      * fails exactly like a tampered one (docs/ciphertext-format.md, "Decryption and errors").
      */
-    private Opened open(RequestContext caller, Action action, byte[] blob, EncryptionContext ctx, String keyRef,
+    private Opened open(RequestContext caller, Action action, byte[] blob, EncryptionContext ctx, KeyRef keyRef,
                         EncryptionAlgorithm algorithm, String keyField) {
         if (blob == null || blob.length < 1 || blob.length > CiphertextBlob.MAX_LENGTH) {
             throw KmsException.validation("ciphertextBlob", "Member must have length between 1 and " + CiphertextBlob.MAX_LENGTH);
@@ -127,7 +128,7 @@ public final class CryptoService {
                 .orElseThrow(CiphertextBlob::invalid);
         ConditionKeys.Builder conditions = conditions(ctx);
         if (keyRef != null) {
-            String alias = KeyRepository.requestAlias(keyRef);
+            String alias = keyRef.aliasName();
             if (alias != null) {
                 conditions.put(ConditionKeys.REQUEST_ALIAS, alias);
             }

@@ -4,6 +4,7 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.Page;
 import dev.kms.core.operation.Action;
@@ -41,20 +42,20 @@ public final class KeyPolicyService {
         this.parser = parser;
     }
 
-    public String getKeyPolicy(RequestContext ctx, String keyRef, String policyName) {
+    public String getKeyPolicy(RequestContext ctx, KeyRef keyRef, String policyName) {
         KmsKey key = keys.resolveAuthorized(ctx, keyRef, KmsOperation.GET_KEY_POLICY.action());
         requirePolicyName(policyName);
         return keys.authorizer().keyPolicyText(key);
     }
 
-    public Page<String> listKeyPolicies(RequestContext ctx, String keyRef, Integer limit, String marker) {
+    public Page<String> listKeyPolicies(RequestContext ctx, KeyRef keyRef, Integer limit, String marker) {
         Paging.limit(limit, 100, 1000);
         String after = Paging.position(marker);
         keys.resolveAuthorized(ctx, keyRef, KmsOperation.LIST_KEY_POLICIES.action());
         return new Page<>(after == null ? List.of(POLICY_NAME) : List.of(), null);
     }
 
-    public KmsKey putKeyPolicy(RequestContext ctx, String keyRef, String policyName, String policy, boolean bypassLockoutCheck) {
+    public KmsKey putKeyPolicy(RequestContext ctx, KeyRef keyRef, String policyName, String policy, boolean bypassLockoutCheck) {
         requirePolicyName(policyName);
         KmsKey target = keys.resolveManaged(ctx, keyRef, KmsOperation.PUT_KEY_POLICY.action(), ConditionKeys.builder(),
                 "change the key policy of");
@@ -72,7 +73,7 @@ public final class KeyPolicyService {
      * Only an account root may simulate, and only principals of its own account unless it is the deployment
      * account's root; nothing is performed and nothing is denied.
      */
-    public Simulation simulatePrincipalPolicy(RequestContext ctx, String policySourceArn, String action, String keyRef,
+    public Simulation simulatePrincipalPolicy(RequestContext ctx, String policySourceArn, String action, KeyRef keyRef,
                                               Map<String, List<String>> context) {
         Principal caller = ctx.principal();
         if (policySourceArn == null || policySourceArn.isEmpty()) {

@@ -22,7 +22,6 @@ import java.util.function.UnaryOperator;
  * the same AccessDeniedException a policy would give, so it learns nothing about the other account.
  */
 final class KeyRepository {
-    private static final int MAX_KEY_ID_LENGTH = 2048;
     private static final int MAX_UPDATE_ATTEMPTS = 16;
     private final Deployment deployment;
     private final MetadataStore store;
@@ -56,13 +55,13 @@ final class KeyRepository {
      * Resolves a KeyId parameter for {@code action}; NotFoundException for a missing key of the caller's
      * own account. Authorization is the caller's next step, with the operation's condition keys.
      */
-    KmsKey resolve(RequestContext ctx, String keyRef, String field, Action action) {
-        requireKeyRef(keyRef, field);
-        KeyRef ref = KeyRef.parse(keyRef);
+    KmsKey resolve(RequestContext ctx, KeyRef ref, String field, Action action) {
+        requireKeyRef(ref, field);
+        String named = ref.text();
         String account = ctx.principal().accountId();
         if (ref.isArn()) {
             if (!ref.partition().equals(deployment.partition()) || !ref.region().equals(deployment.region())) {
-                throw keyNotFound(keyRef);
+                throw keyNotFound(named);
             }
             account = ref.accountId();
         }
@@ -74,27 +73,27 @@ final class KeyRepository {
                 alias = serviceManaged.findOrCreateFor(ctx, aliasName);
             }
             if (alias == null) {
-                throw foreign ? authorizer.deniedUnknownKey(ctx, action, keyRef) : new KmsException(ErrorCode.NOT_FOUND,
+                throw foreign ? authorizer.deniedUnknownKey(ctx, action, named) : new KmsException(ErrorCode.NOT_FOUND,
                         "Alias " + deployment.arnPrefix(account) + aliasName + " is not found.");
             }
-            return find(ctx, alias.targetKeyId(), account, keyRef, action);
+            return find(ctx, alias.targetKeyId(), account, named, action);
         }
         String keyId = ref.keyId();
         if (!isUuid(keyId)) {
-            throw new KmsException(ErrorCode.NOT_FOUND, "Invalid keyId '" + keyRef + "'");
+            throw new KmsException(ErrorCode.NOT_FOUND, "Invalid keyId '" + named + "'");
         }
-        return find(ctx, keyId, account, keyRef, action);
+        return find(ctx, keyId, account, named, action);
     }
 
     /** Resolves a KeyId parameter and authorizes {@code action} on the key with the given condition keys. */
-    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, String field, Action action,
+    KmsKey resolveAuthorized(RequestContext ctx, KeyRef keyRef, String field, Action action,
                              ConditionKeys.Builder conditions) {
         return authorized(ctx, keyRef, resolve(ctx, keyRef, field, action), action, conditions);
     }
 
-    private KmsKey authorized(RequestContext ctx, String keyRef, KmsKey key, Action action,
+    private KmsKey authorized(RequestContext ctx, KeyRef keyRef, KmsKey key, Action action,
                               ConditionKeys.Builder conditions) {
-        String alias = keyRef == null ? null : requestAlias(keyRef);
+        String alias = keyRef.aliasName();
         if (alias != null) {
             conditions.put(ConditionKeys.REQUEST_ALIAS, alias);
         }
@@ -102,7 +101,7 @@ final class KeyRepository {
         return key;
     }
 
-    KmsKey resolveAuthorized(RequestContext ctx, String keyRef, Action action) {
+    KmsKey resolveAuthorized(RequestContext ctx, KeyRef keyRef, Action action) {
         return resolveAuthorized(ctx, keyRef, "keyId", action, ConditionKeys.builder());
     }
 
@@ -113,7 +112,7 @@ final class KeyRepository {
      * AccessDeniedException that does not say why. Callers from other accounts are authorized first and learn
      * nothing about the key.
      */
-    KmsKey resolveManaged(RequestContext ctx, String keyRef, Action action, ConditionKeys.Builder conditions,
+    KmsKey resolveManaged(RequestContext ctx, KeyRef keyRef, Action action, ConditionKeys.Builder conditions,
                           String what) {
         KmsKey key = resolve(ctx, keyRef, "keyId", action);
         if (key.accountId().equals(ctx.principal().accountId())) {
@@ -125,30 +124,25 @@ final class KeyRepository {
     }
 
     /** Resolves a parameter that must name a key directly (key id or key ARN), not through an alias. */
-    KmsKey resolveKeyOnly(RequestContext ctx, String keyRef, String field, Action action) {
+    KmsKey resolveKeyOnly(RequestContext ctx, KeyRef keyRef, String field, Action action) {
         requireKeyRef(keyRef, field);
-        if (requestAlias(keyRef) != null) {
+        if (keyRef.aliasName() != null) {
             throw KmsException.validation(field, "Member must be a key id or key ARN, not an alias");
         }
         return resolve(ctx, keyRef, field, action);
     }
 
-    /** The alias a KeyId parameter names (for kms:RequestAlias), or null when it names a key. */
-    static String requestAlias(String keyRef) {
-        return KeyRef.parse(keyRef).aliasName();
-    }
-
-    private KmsKey find(RequestContext ctx, String keyId, String account, String keyRef, Action action) {
+    private KmsKey find(RequestContext ctx, String keyId, String account, String named, Action action) {
         KmsKey key = store.findKey(keyId).filter(k -> k.accountId().equals(account)).orElse(null);
         if (key == null) {
-            throw account.equals(ctx.principal().accountId()) ? keyNotFound(keyRef)
-                    : authorizer.deniedUnknownKey(ctx, action, keyRef);
+            throw account.equals(ctx.principal().accountId()) ? keyNotFound(named)
+                    : authorizer.deniedUnknownKey(ctx, action, named);
         }
         return key;
     }
 
-    KmsException keyNotFound(String keyRef) {
-        String shown = keyRef.startsWith("arn:") ? keyRef : "key/" + keyRef;
+    KmsException keyNotFound(String named) {
+        String shown = named.startsWith("arn:") ? named : "key/" + named;
         return new KmsException(ErrorCode.NOT_FOUND, "Key '" + shown + "' does not exist");
     }
 
@@ -175,12 +169,10 @@ final class KeyRepository {
         throw new KmsException(ErrorCode.INTERNAL, "Key " + keyId + " is being changed concurrently; retry the request.");
     }
 
-    private static void requireKeyRef(String keyRef, String field) {
-        if (keyRef == null || keyRef.isEmpty()) {
+    /** A required KeyId member the request left out (the edge has checked the text of those it has). */
+    private static void requireKeyRef(KeyRef keyRef, String field) {
+        if (keyRef == null) {
             throw KmsException.validation(field, "Member must have length greater than or equal to 1");
-        }
-        if (keyRef.length() > MAX_KEY_ID_LENGTH) {
-            throw KmsException.validation(field, "Member must have length less than or equal to " + MAX_KEY_ID_LENGTH);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kms.core.service;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KeyManager;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeySpec;
@@ -89,7 +90,7 @@ public final class KeyService {
         return key;
     }
 
-    public KmsKey describeKey(RequestContext ctx, String keyRef) {
+    public KmsKey describeKey(RequestContext ctx, KeyRef keyRef) {
         return keys.resolveAuthorized(ctx, keyRef, KmsOperation.DESCRIBE_KEY.action());
     }
 
@@ -101,7 +102,7 @@ public final class KeyService {
         return Paging.page(fetched, max, KmsKey::keyId);
     }
 
-    public KmsKey updateKeyDescription(RequestContext ctx, String keyRef, String description) {
+    public KmsKey updateKeyDescription(RequestContext ctx, KeyRef keyRef, String description) {
         if (description == null) {
             throw KmsException.validation("description", "Member must not be null");
         }
@@ -112,21 +113,21 @@ public final class KeyService {
         });
     }
 
-    public KmsKey enableKey(RequestContext ctx, String keyRef) {
+    public KmsKey enableKey(RequestContext ctx, KeyRef keyRef) {
         return change(ctx, keyRef, KmsOperation.ENABLE_KEY.action(), "enable", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.state() == KeyState.Enabled ? key : key.withState(KeyState.Enabled, null, null);
         });
     }
 
-    public KmsKey disableKey(RequestContext ctx, String keyRef) {
+    public KmsKey disableKey(RequestContext ctx, KeyRef keyRef) {
         return change(ctx, keyRef, KmsOperation.DISABLE_KEY.action(), "disable", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
             return key.state() == KeyState.Disabled ? key : key.withState(KeyState.Disabled, null, null);
         });
     }
 
-    public KmsKey scheduleKeyDeletion(RequestContext ctx, String keyRef, Integer pendingWindowInDays) {
+    public KmsKey scheduleKeyDeletion(RequestContext ctx, KeyRef keyRef, Integer pendingWindowInDays) {
         int days = pendingWindowInDays == null ? MAX_PENDING_WINDOW_DAYS : pendingWindowInDays;
         if (days < MIN_PENDING_WINDOW_DAYS || days > MAX_PENDING_WINDOW_DAYS) {
             throw KmsException.validation("pendingWindowInDays",
@@ -144,7 +145,7 @@ public final class KeyService {
         return scheduled;
     }
 
-    public KmsKey cancelKeyDeletion(RequestContext ctx, String keyRef) {
+    public KmsKey cancelKeyDeletion(RequestContext ctx, KeyRef keyRef) {
         return change(ctx, keyRef, KmsOperation.CANCEL_KEY_DELETION.action(), "cancel the deletion of", key -> {
             if (key.state() != KeyState.PendingDeletion) {
                 throw new KmsException(ErrorCode.INVALID_STATE, keys.arn(key) + " is not pending deletion.");
@@ -153,7 +154,7 @@ public final class KeyService {
         });
     }
 
-    public KmsKey tagResource(RequestContext ctx, String keyRef, Map<String, String> tags) {
+    public KmsKey tagResource(RequestContext ctx, KeyRef keyRef, Map<String, String> tags) {
         if (tags == null || tags.isEmpty()) {
             throw KmsException.validation("tags", "Member must have at least 1 item");
         }
@@ -167,7 +168,7 @@ public final class KeyService {
         });
     }
 
-    public KmsKey untagResource(RequestContext ctx, String keyRef, List<String> tagKeys) {
+    public KmsKey untagResource(RequestContext ctx, KeyRef keyRef, List<String> tagKeys) {
         Tags.validateKeys(tagKeys);
         return change(ctx, keyRef, KmsOperation.UNTAG_RESOURCE.action(), "untag", key -> {
             key.state().requireNotPendingDeletion(keys.arn(key));
@@ -177,7 +178,7 @@ public final class KeyService {
         });
     }
 
-    public Page<Map.Entry<String, String>> listResourceTags(RequestContext ctx, String keyRef, Integer limit, String marker) {
+    public Page<Map.Entry<String, String>> listResourceTags(RequestContext ctx, KeyRef keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 50, 50);
         String after = Paging.position(marker);
         var tags = keys.resolveAuthorized(ctx, keyRef, KmsOperation.LIST_RESOURCE_TAGS.action()).sortedTags();
@@ -188,7 +189,7 @@ public final class KeyService {
     }
 
     /** Authorizes {@code action}, refuses it on service-managed keys, then applies {@code change}. */
-    private KmsKey change(RequestContext ctx, String keyRef, Action action, String what, UnaryOperator<KmsKey> change) {
+    private KmsKey change(RequestContext ctx, KeyRef keyRef, Action action, String what, UnaryOperator<KmsKey> change) {
         KmsKey target = keys.resolveManaged(ctx, keyRef, action, ConditionKeys.builder(), what);
         return keys.update(target.keyId(), change);
     }

@@ -3,6 +3,7 @@ package dev.kms.core.service;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KmsKey;
@@ -40,7 +41,7 @@ public final class RotationService {
     public record RotationStatus(String keyArn, boolean enabled, Integer rotationPeriodInDays, Instant nextRotationDate) {
     }
 
-    public KmsKey enableKeyRotation(RequestContext ctx, String keyRef, Integer rotationPeriodInDays) {
+    public KmsKey enableKeyRotation(RequestContext ctx, KeyRef keyRef, Integer rotationPeriodInDays) {
         int period = rotationPeriodInDays == null ? RotationSchedule.DEFAULT_PERIOD_DAYS : rotationPeriodInDays;
         if (period < RotationSchedule.MIN_PERIOD_DAYS || period > RotationSchedule.MAX_PERIOD_DAYS) {
             throw KmsException.validation("rotationPeriodInDays", "Member must have value between "
@@ -61,7 +62,7 @@ public final class RotationService {
         });
     }
 
-    public KmsKey disableKeyRotation(RequestContext ctx, String keyRef) {
+    public KmsKey disableKeyRotation(RequestContext ctx, KeyRef keyRef) {
         KmsKey target = keys.resolveManaged(ctx, keyRef, KmsOperation.DISABLE_KEY_ROTATION.action(), ConditionKeys.builder(),
                 "change the rotation of");
         return keys.update(target.keyId(), key -> {
@@ -70,7 +71,7 @@ public final class RotationService {
         });
     }
 
-    public RotationStatus getKeyRotationStatus(RequestContext ctx, String keyRef) {
+    public RotationStatus getKeyRotationStatus(RequestContext ctx, KeyRef keyRef) {
         KmsKey key = keys.resolveAuthorized(ctx, keyRef, KmsOperation.GET_KEY_ROTATION_STATUS.action());
         key.state().requireNotPendingDeletion(keys.arn(key));
         requireRotatable(key);
@@ -81,7 +82,7 @@ public final class RotationService {
     }
 
     /** Rotates now; does not move the automatic schedule. At most 25 times per key. */
-    public KmsKey rotateKeyOnDemand(RequestContext ctx, String keyRef) {
+    public KmsKey rotateKeyOnDemand(RequestContext ctx, KeyRef keyRef) {
         KmsKey key = keys.resolveManaged(ctx, keyRef, KmsOperation.ROTATE_KEY_ON_DEMAND.action(), ConditionKeys.builder(),
                 "rotate on demand");
         requireRotatableAndEnabled(key);
@@ -96,7 +97,7 @@ public final class RotationService {
     }
 
     /** Rotations of a key (materials after the first), oldest first. */
-    public Page<KeyMaterial> listKeyRotations(RequestContext ctx, String keyRef, Integer limit, String marker) {
+    public Page<KeyMaterial> listKeyRotations(RequestContext ctx, KeyRef keyRef, Integer limit, String marker) {
         int max = Paging.limit(limit, 100, 1000);
         KmsKey key = keys.resolveAuthorized(ctx, keyRef, KmsOperation.LIST_KEY_ROTATIONS.action());
         requireRotatable(key);

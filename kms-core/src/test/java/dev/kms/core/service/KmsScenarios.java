@@ -11,6 +11,7 @@ import dev.kms.core.identity.ServiceKeys;
 import dev.kms.core.model.EncryptionAlgorithm;
 import dev.kms.core.model.Alias;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KeyManager;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeySpec;
@@ -101,6 +102,11 @@ public abstract class KmsScenarios {
         return kms.crypto().decrypt(ROOT, blob, context, null, null).plaintext().bytes();
     }
 
+    /** A KeyId member as the API edge parses it. */
+    public static KeyRef ref(String text) {
+        return KeyRef.parse(text, "keyId");
+    }
+
     // ---- CreateKey, DescribeKey, ListKeys, UpdateKeyDescription -------------------------------------
 
     @Test
@@ -117,7 +123,7 @@ public abstract class KmsScenarios {
         assertEquals(1, key.materials().size());
         assertEquals(Map.of("team", "core"), key.tags());
         assertTrue(hsm.listKeys().contains(new Hsm.TokenObject(key.currentMaterial().id(), "kms/" + key.keyId() + "/1")));
-        assertEquals(key, kms.keys().describeKey(ROOT, key.keyId()));
+        assertEquals(key, kms.keys().describeKey(ROOT, ref(key.keyId())));
     }
 
     @Test
@@ -153,26 +159,26 @@ public abstract class KmsScenarios {
     @Test
     void describeKey_acceptsIdArnAliasAndAliasArn() {
         KmsKey key = newKey();
-        kms.aliases().createAlias(ROOT, "alias/app", key.keyId());
+        kms.aliases().createAlias(ROOT, "alias/app", ref(key.keyId()));
 
-        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, DEPLOYMENT.keyArn(key.keyId())).keyId());
-        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, "alias/app").keyId());
-        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, "arn:aws:kms:us-east-1:111122223333:alias/app").keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, ref(DEPLOYMENT.keyArn(key.keyId()))).keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, ref("alias/app")).keyId());
+        assertEquals(key.keyId(), kms.keys().describeKey(ROOT, ref("arn:aws:kms:us-east-1:111122223333:alias/app")).keyId());
     }
 
     @Test
     void describeKey_withUnknownKey_failsNotFound_andForeignKey_failsAccessDenied() {
         KmsKey key = newKey();
-        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(ROOT, "00000000-0000-4000-8000-000000000000"));
+        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(ROOT, ref("00000000-0000-4000-8000-000000000000")));
         assertError(ErrorCode.NOT_FOUND, "does not exist",
-                () -> kms.keys().describeKey(ROOT, "arn:aws:kms:eu-west-1:111122223333:key/" + key.keyId()));
+                () -> kms.keys().describeKey(ROOT, ref("arn:aws:kms:eu-west-1:111122223333:key/" + key.keyId())));
         // Another account's key named by ARN: the same denial whether or not it exists (no existence oracle).
         assertError(ErrorCode.ACCESS_DENIED, "is not authorized to perform: kms:DescribeKey",
-                () -> kms.keys().describeKey(ROOT, "arn:aws:kms:us-east-1:999999999999:key/" + key.keyId()));
-        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey(ROOT, "alias/none"));
-        assertError(ErrorCode.NOT_FOUND, "Invalid keyId", () -> kms.keys().describeKey(ROOT, "not-a-key"));
-        assertError(ErrorCode.INVALID_ARN, "Invalid arn", () -> kms.keys().describeKey(ROOT, "arn:aws:kms:broken"));
-        assertError(ErrorCode.VALIDATION, "keyId", () -> kms.keys().describeKey(ROOT, ""));
+                () -> kms.keys().describeKey(ROOT, ref("arn:aws:kms:us-east-1:999999999999:key/" + key.keyId())));
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey(ROOT, ref("alias/none")));
+        assertError(ErrorCode.NOT_FOUND, "Invalid keyId", () -> kms.keys().describeKey(ROOT, ref("not-a-key")));
+        assertError(ErrorCode.INVALID_ARN, "Invalid arn", () -> kms.keys().describeKey(ROOT, ref("arn:aws:kms:broken")));
+        assertError(ErrorCode.VALIDATION, "keyId", () -> kms.keys().describeKey(ROOT, ref("")));
     }
 
     @Test
@@ -205,10 +211,10 @@ public abstract class KmsScenarios {
     @Test
     void updateKeyDescription_changesOnlyTheDescription() {
         KmsKey key = newKey();
-        KmsKey updated = kms.keys().updateKeyDescription(ROOT, key.keyId(), "new text");
-        assertEquals("new text", kms.keys().describeKey(ROOT, key.keyId()).description());
+        KmsKey updated = kms.keys().updateKeyDescription(ROOT, ref(key.keyId()), "new text");
+        assertEquals("new text", kms.keys().describeKey(ROOT, ref(key.keyId())).description());
         assertEquals(key.materials(), updated.materials());
-        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().updateKeyDescription(ROOT, key.keyId(), "y".repeat(8193)));
+        assertError(ErrorCode.VALIDATION, "description", () -> kms.keys().updateKeyDescription(ROOT, ref(key.keyId()), "y".repeat(8193)));
     }
 
     // ---- EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, deletion ------------------
@@ -216,52 +222,52 @@ public abstract class KmsScenarios {
     @Test
     void disabledKey_refusesCryptoWithDisabledException_andStaysDescribable() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
-        kms.keys().disableKey(ROOT, key.keyId());
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
+        kms.keys().disableKey(ROOT, ref(key.keyId()));
 
-        assertEquals(KeyState.Disabled, kms.keys().describeKey(ROOT, key.keyId()).state());
-        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null));
+        assertEquals(KeyState.Disabled, kms.keys().describeKey(ROOT, ref(key.keyId())).state());
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null));
         assertError(ErrorCode.DISABLED, "is disabled", () -> decrypt(blob, null));
         assertError(ErrorCode.DISABLED, "is disabled",
-                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, DataKeySpec.AES_256, null, true));
+                () -> kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, DataKeySpec.AES_256, null, true));
 
-        kms.keys().enableKey(ROOT, key.keyId());
+        kms.keys().enableKey(ROOT, ref(key.keyId()));
         assertArrayEquals(SECRET, decrypt(blob, null));
     }
 
     @Test
     void pendingDeletionKey_refusesCryptoAndChanges_withKmsInvalidState() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
-        KmsKey scheduled = kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), null);
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
+        KmsKey scheduled = kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), null);
 
         assertEquals(KeyState.PendingDeletion, scheduled.state());
         assertEquals(30, scheduled.pendingWindowInDays());
         assertEquals(clock.instant().plus(Duration.ofDays(30)), scheduled.deletionDate());
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null));
         assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> decrypt(blob, null));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().enableKey(ROOT, key.keyId()));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().disableKey(ROOT, key.keyId()));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7));
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()));
-        assertEquals(KeyState.PendingDeletion, kms.keys().describeKey(ROOT, key.keyId()).state());
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().enableKey(ROOT, ref(key.keyId())));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().disableKey(ROOT, ref(key.keyId())));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), 7));
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId())));
+        assertEquals(KeyState.PendingDeletion, kms.keys().describeKey(ROOT, ref(key.keyId())).state());
     }
 
     @Test
     void scheduleKeyDeletion_withWindowOutsideSevenToThirty_failsValidation() {
         KmsKey key = newKey();
-        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 6));
-        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 31));
-        assertEquals(KeyState.Enabled, kms.keys().describeKey(ROOT, key.keyId()).state());
+        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), 6));
+        assertError(ErrorCode.VALIDATION, "pendingWindowInDays", () -> kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), 31));
+        assertEquals(KeyState.Enabled, kms.keys().describeKey(ROOT, ref(key.keyId())).state());
     }
 
     @Test
     void cancelKeyDeletion_leavesTheKeyDisabled() {
         KmsKey key = newKey();
-        assertError(ErrorCode.INVALID_STATE, "not pending deletion", () -> kms.keys().cancelKeyDeletion(ROOT, key.keyId()));
-        kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
+        assertError(ErrorCode.INVALID_STATE, "not pending deletion", () -> kms.keys().cancelKeyDeletion(ROOT, ref(key.keyId())));
+        kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), 7);
 
-        KmsKey cancelled = kms.keys().cancelKeyDeletion(ROOT, key.keyId());
+        KmsKey cancelled = kms.keys().cancelKeyDeletion(ROOT, ref(key.keyId()));
 
         assertEquals(KeyState.Disabled, cancelled.state());
         assertNull(cancelled.deletionDate());
@@ -271,12 +277,12 @@ public abstract class KmsScenarios {
     @Test
     void deletion_whenDateIsReached_destroysEveryTokenObjectAndTheKey() {
         KmsKey key = newKey();
-        kms.aliases().createAlias(ROOT, "alias/doomed", key.keyId());
-        kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
-        List<MaterialId> materials = kms.keys().describeKey(ROOT, key.keyId()).materials().stream().map(KeyMaterial::id).toList();
+        kms.aliases().createAlias(ROOT, "alias/doomed", ref(key.keyId()));
+        kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId()));
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
+        List<MaterialId> materials = kms.keys().describeKey(ROOT, ref(key.keyId())).materials().stream().map(KeyMaterial::id).toList();
         assertTrue(tokenMaterialIds().containsAll(materials));
-        kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
+        kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), 7);
 
         clock.advance(Duration.ofDays(7).minusSeconds(1));
         assertTrue(kms.maintenance().runDue().deletedKeyIds().isEmpty());
@@ -286,8 +292,8 @@ public abstract class KmsScenarios {
         for (MaterialId id : materials) {
             assertFalse(tokenMaterialIds().contains(id), "token object " + id + " still exists");
         }
-        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(ROOT, key.keyId()));
-        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey(ROOT, "alias/doomed"));
+        assertError(ErrorCode.NOT_FOUND, "does not exist", () -> kms.keys().describeKey(ROOT, ref(key.keyId())));
+        assertError(ErrorCode.NOT_FOUND, "is not found", () -> kms.keys().describeKey(ROOT, ref("alias/doomed")));
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, null));
     }
 
@@ -296,12 +302,12 @@ public abstract class KmsScenarios {
     @Test
     void tags_areAddedListedInOrderAndRemoved() {
         KmsKey key = newKey();
-        kms.keys().tagResource(ROOT, key.keyId(), Map.of("b", "2", "a", "1", "c", "3"));
-        kms.keys().tagResource(ROOT, key.keyId(), Map.of("a", "one"));
-        kms.keys().untagResource(ROOT, key.keyId(), List.of("c"));
+        kms.keys().tagResource(ROOT, ref(key.keyId()), Map.of("b", "2", "a", "1", "c", "3"));
+        kms.keys().tagResource(ROOT, ref(key.keyId()), Map.of("a", "one"));
+        kms.keys().untagResource(ROOT, ref(key.keyId()), List.of("c"));
 
-        Page<Map.Entry<String, String>> first = kms.keys().listResourceTags(ROOT, key.keyId(), 1, null);
-        Page<Map.Entry<String, String>> second = kms.keys().listResourceTags(ROOT, key.keyId(), 1, first.nextMarker());
+        Page<Map.Entry<String, String>> first = kms.keys().listResourceTags(ROOT, ref(key.keyId()), 1, null);
+        Page<Map.Entry<String, String>> second = kms.keys().listResourceTags(ROOT, ref(key.keyId()), 1, first.nextMarker());
 
         assertEquals(List.of(Map.entry("a", "one")), first.items());
         assertEquals(List.of(Map.entry("b", "2")), second.items());
@@ -315,10 +321,10 @@ public abstract class KmsScenarios {
         for (int i = 0; i < 50; i++) {
             fifty.put("k" + i, "v");
         }
-        kms.keys().tagResource(ROOT, key.keyId(), fifty);
-        assertError(ErrorCode.LIMIT_EXCEEDED, "50", () -> kms.keys().tagResource(ROOT, key.keyId(), Map.of("one-more", "v")));
-        assertError(ErrorCode.TAG, "128", () -> kms.keys().tagResource(ROOT, key.keyId(), Map.of("k".repeat(129), "v")));
-        assertError(ErrorCode.VALIDATION, "tagKeys", () -> kms.keys().untagResource(ROOT, key.keyId(), List.of()));
+        kms.keys().tagResource(ROOT, ref(key.keyId()), fifty);
+        assertError(ErrorCode.LIMIT_EXCEEDED, "50", () -> kms.keys().tagResource(ROOT, ref(key.keyId()), Map.of("one-more", "v")));
+        assertError(ErrorCode.TAG, "128", () -> kms.keys().tagResource(ROOT, ref(key.keyId()), Map.of("k".repeat(129), "v")));
+        assertError(ErrorCode.VALIDATION, "tagKeys", () -> kms.keys().untagResource(ROOT, ref(key.keyId()), List.of()));
     }
 
     // ---- Aliases --------------------------------------------------------------------------------
@@ -327,15 +333,15 @@ public abstract class KmsScenarios {
     void aliases_areCreatedUpdatedListedAndDeleted() {
         KmsKey first = newKey();
         KmsKey second = newKey();
-        kms.aliases().createAlias(ROOT, "alias/app", first.keyId());
-        kms.aliases().createAlias(ROOT, "alias/app-backup", DEPLOYMENT.keyArn(first.keyId()));
+        kms.aliases().createAlias(ROOT, "alias/app", ref(first.keyId()));
+        kms.aliases().createAlias(ROOT, "alias/app-backup", ref(DEPLOYMENT.keyArn(first.keyId())));
 
-        assertEquals(2, kms.aliases().listAliases(ROOT, first.keyId(), null, null).items().size());
+        assertEquals(2, kms.aliases().listAliases(ROOT, ref(first.keyId()), null, null).items().size());
         clock.advance(Duration.ofMinutes(1));
-        Alias updated = kms.aliases().updateAlias(ROOT, "alias/app", second.keyId());
-        assertEquals(second.keyId(), kms.keys().describeKey(ROOT, "alias/app").keyId());
+        Alias updated = kms.aliases().updateAlias(ROOT, "alias/app", ref(second.keyId()));
+        assertEquals(second.keyId(), kms.keys().describeKey(ROOT, ref("alias/app")).keyId());
         assertTrue(updated.lastUpdatedDate().isAfter(updated.creationDate()));
-        assertEquals(List.of("alias/app"), kms.aliases().listAliases(ROOT, second.keyId(), null, null).items().stream()
+        assertEquals(List.of("alias/app"), kms.aliases().listAliases(ROOT, ref(second.keyId()), null, null).items().stream()
                 .map(Alias::aliasName).toList());
 
         kms.aliases().deleteAlias(ROOT, "alias/app");
@@ -348,22 +354,22 @@ public abstract class KmsScenarios {
     @Test
     void createAlias_withTakenReservedOrInvalidName_fails() {
         KmsKey key = newKey();
-        kms.aliases().createAlias(ROOT, "alias/app", key.keyId());
+        kms.aliases().createAlias(ROOT, "alias/app", ref(key.keyId()));
 
-        assertError(ErrorCode.ALREADY_EXISTS, "alias/app", () -> kms.aliases().createAlias(ROOT, "alias/app", key.keyId()));
-        assertError(ErrorCode.INVALID_ALIAS_NAME, "reserved", () -> kms.aliases().createAlias(ROOT, "alias/aws/s3", key.keyId()));
-        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias(ROOT, "app", key.keyId()));
-        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias(ROOT, "alias/sp ace", key.keyId()));
-        assertError(ErrorCode.VALIDATION, "targetKeyId", () -> kms.aliases().createAlias(ROOT, "alias/other", "alias/app"));
+        assertError(ErrorCode.ALREADY_EXISTS, "alias/app", () -> kms.aliases().createAlias(ROOT, "alias/app", ref(key.keyId())));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "reserved", () -> kms.aliases().createAlias(ROOT, "alias/aws/s3", ref(key.keyId())));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias(ROOT, "app", ref(key.keyId())));
+        assertError(ErrorCode.INVALID_ALIAS_NAME, "not valid", () -> kms.aliases().createAlias(ROOT, "alias/sp ace", ref(key.keyId())));
+        assertError(ErrorCode.VALIDATION, "targetKeyId", () -> kms.aliases().createAlias(ROOT, "alias/other", ref("alias/app")));
         assertError(ErrorCode.NOT_FOUND, "does not exist",
-                () -> kms.aliases().createAlias(ROOT, "alias/other", "00000000-0000-4000-8000-000000000000"));
+                () -> kms.aliases().createAlias(ROOT, "alias/other", ref("00000000-0000-4000-8000-000000000000")));
     }
 
     @Test
     void createAlias_forKeyPendingDeletion_failsInvalidState() {
         KmsKey key = newKey();
-        kms.keys().scheduleKeyDeletion(ROOT, key.keyId(), 7);
-        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.aliases().createAlias(ROOT, "alias/late", key.keyId()));
+        kms.keys().scheduleKeyDeletion(ROOT, ref(key.keyId()), 7);
+        assertError(ErrorCode.INVALID_STATE, "pending deletion", () -> kms.aliases().createAlias(ROOT, "alias/late", ref(key.keyId())));
     }
 
     // ---- Encrypt, Decrypt, ReEncrypt ------------------------------------------------------------
@@ -371,14 +377,14 @@ public abstract class KmsScenarios {
     @Test
     void encryptDecrypt_roundTripsWithContextInAnyOrder_andKeyIdOptional() {
         KmsKey key = newKey();
-        kms.aliases().createAlias(ROOT, "alias/app", key.keyId());
-        Encrypted encrypted = kms.crypto().encrypt(ROOT, "alias/app", SECRET, CONTEXT, null);
+        kms.aliases().createAlias(ROOT, "alias/app", ref(key.keyId()));
+        Encrypted encrypted = kms.crypto().encrypt(ROOT, ref("alias/app"), SECRET, CONTEXT, null);
 
         assertEquals(DEPLOYMENT.keyArn(key.keyId()), encrypted.keyArn());
         assertEquals(EncryptionAlgorithm.SYMMETRIC_DEFAULT, encrypted.encryptionAlgorithm());
         var reordered = new java.util.TreeMap<>(Map.of("tenant", "acme", "purpose", "test"));
         assertArrayEquals(SECRET, decrypt(encrypted.ciphertextBlob(), reordered));
-        var withKeyId = kms.crypto().decrypt(ROOT, encrypted.ciphertextBlob(), CONTEXT, "alias/app", EncryptionAlgorithm.SYMMETRIC_DEFAULT);
+        var withKeyId = kms.crypto().decrypt(ROOT, encrypted.ciphertextBlob(), CONTEXT, ref("alias/app"), EncryptionAlgorithm.SYMMETRIC_DEFAULT);
         assertArrayEquals(SECRET, withKeyId.plaintext().bytes());
         assertEquals(DEPLOYMENT.keyArn(key.keyId()), withKeyId.keyArn());
     }
@@ -386,7 +392,7 @@ public abstract class KmsScenarios {
     @Test
     void decrypt_withWrongMissingOrExtraContext_failsInvalidCiphertext() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, CONTEXT, null).ciphertextBlob();
 
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, null));
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext", () -> decrypt(blob, Map.of("purpose", "test")));
@@ -399,14 +405,14 @@ public abstract class KmsScenarios {
     void decrypt_withKeyIdOfAnotherKey_failsIncorrectKey() {
         KmsKey key = newKey();
         KmsKey other = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
-        assertError(ErrorCode.INCORRECT_KEY, "key ID", () -> kms.crypto().decrypt(ROOT, blob, null, other.keyId(), null));
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
+        assertError(ErrorCode.INCORRECT_KEY, "key ID", () -> kms.crypto().decrypt(ROOT, blob, null, ref(other.keyId()), null));
     }
 
     @Test
     void decrypt_withAnyByteModified_failsInvalidCiphertext() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, CONTEXT, null).ciphertextBlob();
         for (int i = 0; i < blob.length; i++) {
             byte[] tampered = blob.clone();
             tampered[i] ^= (byte) (1 << (i % 8));
@@ -424,7 +430,7 @@ public abstract class KmsScenarios {
     @Test
     void decrypt_ofBlobFromAnotherRegion_failsLikeATamperedBlob() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
         byte[] tampered = blob.clone();
         tampered[tampered.length - 1] ^= 1;
         String tamperedMessage = assertThrows(KmsException.class, () -> decrypt(tampered, null)).getMessage();
@@ -439,7 +445,7 @@ public abstract class KmsScenarios {
     @Test
     void decrypt_byAnotherAccountThatTheKeyPolicyDoesNotAllow_failsAccessDenied() {
         KmsKey key = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
         RequestContext stranger = RequestContext.direct(Principal.root("aws", "444455556666"), null, null);
 
         KmsException e = assertThrows(KmsException.class, () -> kms.crypto().decrypt(stranger, blob, null, null, null));
@@ -452,16 +458,16 @@ public abstract class KmsScenarios {
     @Test
     void encrypt_enforcesPlaintextLimitsAndAlgorithm() {
         KmsKey key = newKey();
-        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, key.keyId(), new byte[0], null, null));
-        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, key.keyId(), new byte[4097], null, null));
+        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, ref(key.keyId()), new byte[0], null, null));
+        assertError(ErrorCode.VALIDATION, "plaintext", () -> kms.crypto().encrypt(ROOT, ref(key.keyId()), new byte[4097], null, null));
         assertError(ErrorCode.INVALID_KEY_USAGE, "RSAES_OAEP_SHA_256",
-                () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, EncryptionAlgorithm.RSAES_OAEP_SHA_256));
+                () -> kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, EncryptionAlgorithm.RSAES_OAEP_SHA_256));
         assertError(ErrorCode.VALIDATION, "encryptionContext",
-                () -> kms.crypto().encrypt(ROOT, key.keyId(), SECRET, Map.of("", "v"), null));
+                () -> kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, Map.of("", "v"), null));
 
         byte[] largest = new byte[4096];
         ThreadLocalRandom.current().nextBytes(largest);
-        byte[] blob = kms.crypto().encrypt(ROOT, key.keyId(), largest, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(key.keyId()), largest, CONTEXT, null).ciphertextBlob();
         assertTrue(blob.length <= 6144, "blob of " + blob.length + " bytes");
         assertArrayEquals(largest, decrypt(blob, CONTEXT));
     }
@@ -470,21 +476,21 @@ public abstract class KmsScenarios {
     void reEncrypt_movesCiphertextToAnotherKeyAndContext() {
         KmsKey source = newKey();
         KmsKey destination = newKey();
-        byte[] blob = kms.crypto().encrypt(ROOT, source.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] blob = kms.crypto().encrypt(ROOT, ref(source.keyId()), SECRET, CONTEXT, null).ciphertextBlob();
 
-        var moved = kms.crypto().reEncrypt(ROOT, blob, CONTEXT, null, destination.keyId(), Map.of("new", "ctx"), null, null);
+        var moved = kms.crypto().reEncrypt(ROOT, blob, CONTEXT, null, ref(destination.keyId()), Map.of("new", "ctx"), null, null);
 
         assertEquals(DEPLOYMENT.keyArn(source.keyId()), moved.sourceKeyArn());
         assertEquals(DEPLOYMENT.keyArn(destination.keyId()), moved.keyArn());
-        var decrypted = kms.crypto().decrypt(ROOT, moved.ciphertextBlob(), Map.of("new", "ctx"), destination.keyId(), null);
+        var decrypted = kms.crypto().decrypt(ROOT, moved.ciphertextBlob(), Map.of("new", "ctx"), ref(destination.keyId()), null);
         assertArrayEquals(SECRET, decrypted.plaintext().bytes());
         assertError(ErrorCode.INVALID_CIPHERTEXT, "ciphertext",
-                () -> kms.crypto().reEncrypt(ROOT, blob, null, null, destination.keyId(), null, null, null));
+                () -> kms.crypto().reEncrypt(ROOT, blob, null, null, ref(destination.keyId()), null, null, null));
         assertError(ErrorCode.INCORRECT_KEY, "key ID",
-                () -> kms.crypto().reEncrypt(ROOT, blob, CONTEXT, destination.keyId(), destination.keyId(), null, null, null));
-        kms.keys().disableKey(ROOT, destination.keyId());
+                () -> kms.crypto().reEncrypt(ROOT, blob, CONTEXT, ref(destination.keyId()), ref(destination.keyId()), null, null, null));
+        kms.keys().disableKey(ROOT, ref(destination.keyId()));
         assertError(ErrorCode.DISABLED, "is disabled",
-                () -> kms.crypto().reEncrypt(ROOT, blob, CONTEXT, null, destination.keyId(), null, null, null));
+                () -> kms.crypto().reEncrypt(ROOT, blob, CONTEXT, null, ref(destination.keyId()), null, null, null));
     }
 
     // ---- GenerateDataKey, GenerateDataKeyWithoutPlaintext, GenerateRandom ----------------------
@@ -492,10 +498,10 @@ public abstract class KmsScenarios {
     @Test
     void generateDataKey_returnsAKeyWhoseCiphertextDecryptsToIt() {
         KmsKey key = newKey();
-        DataKey aes256 = kms.crypto().generateDataKey(ROOT, key.keyId(), CONTEXT, DataKeySpec.AES_256, null, true);
-        DataKey aes128 = kms.crypto().generateDataKey(ROOT, key.keyId(), null, DataKeySpec.AES_128, null, true);
-        DataKey sized = kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, 1024, true);
-        DataKey blind = kms.crypto().generateDataKey(ROOT, key.keyId(), CONTEXT, DataKeySpec.AES_256, null, false);
+        DataKey aes256 = kms.crypto().generateDataKey(ROOT, ref(key.keyId()), CONTEXT, DataKeySpec.AES_256, null, true);
+        DataKey aes128 = kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, DataKeySpec.AES_128, null, true);
+        DataKey sized = kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, null, 1024, true);
+        DataKey blind = kms.crypto().generateDataKey(ROOT, ref(key.keyId()), CONTEXT, DataKeySpec.AES_256, null, false);
 
         assertEquals(32, aes256.plaintext().length());
         assertEquals(16, aes128.plaintext().length());
@@ -510,13 +516,13 @@ public abstract class KmsScenarios {
     void generateDataKey_withBothNeitherOrOutOfRangeSize_failsValidation() {
         KmsKey key = newKey();
         assertError(ErrorCode.VALIDATION, "KeySpec or NumberOfBytes",
-                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, DataKeySpec.AES_256, 32, true));
+                () -> kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, DataKeySpec.AES_256, 32, true));
         assertError(ErrorCode.VALIDATION, "KeySpec or NumberOfBytes",
-                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, null, true));
+                () -> kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, null, null, true));
         assertError(ErrorCode.VALIDATION, "numberOfBytes",
-                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, 1025, false));
+                () -> kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, null, 1025, false));
         assertError(ErrorCode.VALIDATION, "numberOfBytes",
-                () -> kms.crypto().generateDataKey(ROOT, key.keyId(), null, null, 0, false));
+                () -> kms.crypto().generateDataKey(ROOT, ref(key.keyId()), null, null, 0, false));
     }
 
     @Test
@@ -536,61 +542,61 @@ public abstract class KmsScenarios {
     @Test
     void keyRotation_isEnabledWithPeriodAndDisabled() {
         KmsKey key = newKey();
-        assertFalse(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).enabled());
+        assertFalse(kms.rotation().getKeyRotationStatus(ROOT, ref(key.keyId())).enabled());
 
-        kms.rotation().enableKeyRotation(ROOT, key.keyId(), null);
-        var status = kms.rotation().getKeyRotationStatus(ROOT, key.keyId());
+        kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), null);
+        var status = kms.rotation().getKeyRotationStatus(ROOT, ref(key.keyId()));
         assertTrue(status.enabled());
         assertEquals(365, status.rotationPeriodInDays());
         assertEquals(clock.instant().plus(Duration.ofDays(365)), status.nextRotationDate());
 
-        kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90);
-        assertEquals(clock.instant().plus(Duration.ofDays(90)), kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).nextRotationDate());
-        kms.rotation().disableKeyRotation(ROOT, key.keyId());
-        assertNull(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).nextRotationDate());
+        kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), 90);
+        assertEquals(clock.instant().plus(Duration.ofDays(90)), kms.rotation().getKeyRotationStatus(ROOT, ref(key.keyId())).nextRotationDate());
+        kms.rotation().disableKeyRotation(ROOT, ref(key.keyId()));
+        assertNull(kms.rotation().getKeyRotationStatus(ROOT, ref(key.keyId())).nextRotationDate());
     }
 
     @Test
     void enableKeyRotation_withBadPeriodOrDisabledKey_fails() {
         KmsKey key = newKey();
-        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(ROOT, key.keyId(), 89));
-        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(ROOT, key.keyId(), 2561));
-        kms.keys().disableKey(ROOT, key.keyId());
-        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90));
-        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()));
+        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), 89));
+        assertError(ErrorCode.VALIDATION, "rotationPeriodInDays", () -> kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), 2561));
+        kms.keys().disableKey(ROOT, ref(key.keyId()));
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), 90));
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId())));
     }
 
     @Test
     void rotateKeyOnDemand_encryptsWithNewMaterialAndStillDecryptsOld() {
         KmsKey key = newKey();
-        byte[] before = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        byte[] before = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, CONTEXT, null).ciphertextBlob();
 
-        KmsKey rotated = kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
-        byte[] after = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, CONTEXT, null).ciphertextBlob();
+        KmsKey rotated = kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId()));
+        byte[] after = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, CONTEXT, null).ciphertextBlob();
 
         assertNotEquals(key.currentMaterial().id(), rotated.currentMaterial().id());
         assertEquals(rotated.currentMaterial().id(), dev.kms.core.ciphertext.CiphertextBlob.decode(after).materialId());
         assertEquals(key.currentMaterial().id(), dev.kms.core.ciphertext.CiphertextBlob.decode(before).materialId());
         assertArrayEquals(SECRET, decrypt(before, CONTEXT));
         assertArrayEquals(SECRET, decrypt(after, CONTEXT));
-        var rotations = kms.rotation().listKeyRotations(ROOT, key.keyId(), null, null).items();
+        var rotations = kms.rotation().listKeyRotations(ROOT, ref(key.keyId()), null, null).items();
         assertEquals(1, rotations.size());
         assertEquals(RotationType.ON_DEMAND, rotations.get(0).rotationType());
-        assertFalse(kms.rotation().getKeyRotationStatus(ROOT, key.keyId()).enabled());
+        assertFalse(kms.rotation().getKeyRotationStatus(ROOT, ref(key.keyId())).enabled());
     }
 
     @Test
     void rotateKeyOnDemand_moreThanTwentyFiveTimes_failsLimitExceeded() {
         KmsKey key = newKey();
         for (int i = 0; i < 25; i++) {
-            kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
+            kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId()));
         }
         int objects = hsm.listKeys().size();
-        assertError(ErrorCode.LIMIT_EXCEEDED, "25", () -> kms.rotation().rotateKeyOnDemand(ROOT, key.keyId()));
+        assertError(ErrorCode.LIMIT_EXCEEDED, "25", () -> kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId())));
         assertEquals(objects, hsm.listKeys().size());
 
-        Page<KeyMaterial> page = kms.rotation().listKeyRotations(ROOT, key.keyId(), 10, null);
-        Page<KeyMaterial> next = kms.rotation().listKeyRotations(ROOT, key.keyId(), 20, page.nextMarker());
+        Page<KeyMaterial> page = kms.rotation().listKeyRotations(ROOT, ref(key.keyId()), 10, null);
+        Page<KeyMaterial> next = kms.rotation().listKeyRotations(ROOT, ref(key.keyId()), 20, page.nextMarker());
         assertEquals(10, page.items().size());
         assertEquals(15, next.items().size());
         assertNull(next.nextMarker());
@@ -600,10 +606,10 @@ public abstract class KmsScenarios {
     void automaticRotation_happensWhenDue_andSkipsDisabledKeys() {
         KmsKey key = newKey();
         KmsKey disabled = newKey();
-        kms.rotation().enableKeyRotation(ROOT, key.keyId(), 90);
-        kms.rotation().enableKeyRotation(ROOT, disabled.keyId(), 90);
-        kms.keys().disableKey(ROOT, disabled.keyId());
-        byte[] old = kms.crypto().encrypt(ROOT, key.keyId(), SECRET, null, null).ciphertextBlob();
+        kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), 90);
+        kms.rotation().enableKeyRotation(ROOT, ref(disabled.keyId()), 90);
+        kms.keys().disableKey(ROOT, ref(disabled.keyId()));
+        byte[] old = kms.crypto().encrypt(ROOT, ref(key.keyId()), SECRET, null, null).ciphertextBlob();
 
         clock.advance(Duration.ofDays(89));
         assertTrue(kms.maintenance().runDue().rotatedKeyIds().isEmpty());
@@ -611,11 +617,11 @@ public abstract class KmsScenarios {
         assertEquals(List.of(key.keyId()), kms.maintenance().runDue().rotatedKeyIds());
         assertTrue(kms.maintenance().runDue().rotatedKeyIds().isEmpty());
 
-        KmsKey rotated = kms.keys().describeKey(ROOT, key.keyId());
+        KmsKey rotated = kms.keys().describeKey(ROOT, ref(key.keyId()));
         assertEquals(2, rotated.materials().size());
         assertEquals(RotationType.AUTOMATIC, rotated.currentMaterial().rotationType());
         assertEquals(clock.instant().plus(Duration.ofDays(90)), rotated.rotation().nextRotation());
-        assertEquals(1, kms.keys().describeKey(ROOT, disabled.keyId()).materials().size());
+        assertEquals(1, kms.keys().describeKey(ROOT, ref(disabled.keyId())).materials().size());
         assertArrayEquals(SECRET, decrypt(old, null));
     }
 
@@ -629,7 +635,7 @@ public abstract class KmsScenarios {
                 workers.add(pool.submit(roundTrips(key.keyId(), 150)));
             }
             for (int i = 0; i < 10; i++) {
-                kms.rotation().rotateKeyOnDemand(ROOT, key.keyId());
+                kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId()));
             }
             for (Future<Integer> worker : workers) {
                 assertEquals(150, worker.get());
@@ -637,7 +643,7 @@ public abstract class KmsScenarios {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(11, kms.keys().describeKey(ROOT, key.keyId()).materials().size());
+        assertEquals(11, kms.keys().describeKey(ROOT, ref(key.keyId())).materials().size());
     }
 
     private Callable<Integer> roundTrips(String keyId, int count) {
@@ -647,7 +653,7 @@ public abstract class KmsScenarios {
                 byte[] data = new byte[1 + ThreadLocalRandom.current().nextInt(512)];
                 ThreadLocalRandom.current().nextBytes(data);
                 Map<String, String> ctx = Map.of("i", Integer.toString(i));
-                byte[] blob = kms.crypto().encrypt(ROOT, keyId, data, ctx, null).ciphertextBlob();
+                byte[] blob = kms.crypto().encrypt(ROOT, ref(keyId), data, ctx, null).ciphertextBlob();
                 if (Arrays.equals(data, decrypt(blob, ctx))) {
                     ok++;
                 }

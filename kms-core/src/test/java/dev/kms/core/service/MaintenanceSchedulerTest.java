@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import static dev.kms.core.service.KmsScenarios.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,15 +32,15 @@ class MaintenanceSchedulerTest {
     void scheduler_rotatesAndDeletesDueKeys_withoutAnyoneAsking() {
         KmsKey rotating = kms.keys().createKey(ROOT, CreateKeyRequest.defaults());
         KmsKey doomed = kms.keys().createKey(ROOT, CreateKeyRequest.defaults());
-        kms.rotation().enableKeyRotation(ROOT, rotating.keyId(), 90);
-        kms.keys().scheduleKeyDeletion(ROOT, doomed.keyId(), 7);
+        kms.rotation().enableKeyRotation(ROOT, ref(rotating.keyId()), 90);
+        kms.keys().scheduleKeyDeletion(ROOT, ref(doomed.keyId()), 7);
 
         try (MaintenanceScheduler ignored = new MaintenanceScheduler(kms.maintenance()::runDue, Duration.ofMillis(20))) {
             clock.advance(Duration.ofDays(90));
             awaitTrue(() -> store.findKey(doomed.keyId()).isEmpty()
                     && store.findKey(rotating.keyId()).orElseThrow().materials().size() == 2);
         }
-        assertEquals(2, kms.keys().describeKey(ROOT, rotating.keyId()).materials().size());
+        assertEquals(2, kms.keys().describeKey(ROOT, ref(rotating.keyId())).materials().size());
     }
 
     /** Polls a condition the scheduler's thread makes true, failing after ten seconds. */

@@ -2,17 +2,17 @@ package dev.kms.cli;
 
 import dev.kms.core.identity.Authenticator;
 import dev.kms.core.identity.Principal;
+import dev.kms.core.secret.Secret;
 import dev.kms.wire.SigV4Signer;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * An access key the CLI was given (key id, secret, optional session token) and where it came from. The secret
- * is a {@code char[]} that {@link #close()} clears; nothing here prints it.
+ * is a {@link Secret} that {@link #close()} destroys; nothing here prints it.
  */
 final class Credentials implements AutoCloseable {
     static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
@@ -23,14 +23,14 @@ final class Credentials implements AutoCloseable {
     static final String SERVICE_SECRET_ACCESS_KEY = "KMS_SERVICE_SECRET_ACCESS_KEY";
 
     private final String accessKeyId;
-    private final char[] secret;
+    private final Secret secret;
     private final String sessionToken;
     private final String source;
 
     /** Takes ownership of {@code secret}. */
     Credentials(String accessKeyId, char[] secret, String sessionToken, String source) {
         this.accessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
-        this.secret = Objects.requireNonNull(secret, "secret");
+        this.secret = Secret.adopt(Objects.requireNonNull(secret, "secret"));
         this.sessionToken = sessionToken;
         this.source = Objects.requireNonNull(source, "source");
     }
@@ -84,13 +84,13 @@ final class Credentials implements AutoCloseable {
 
     /** The principal these credentials belong to; AccessDeniedException (AWS's wording) when they are refused. */
     Principal authenticate(Authenticator authenticator) {
-        return authenticator.authenticate(accessKeyId, secret, sessionToken);
+        return authenticator.authenticate(accessKeyId, secret.chars(), sessionToken);
     }
 
     /** The headers that sign a request with these credentials (SigV4, remote mode); the secret stays in here. */
     Map<String, String> sign(SigV4Signer signer, String method, URI uri, Map<String, String> headers, byte[] body,
                              Instant now) {
-        return signer.sign(method, uri, headers, body, accessKeyId, secret, sessionToken, now);
+        return signer.sign(method, uri, headers, body, accessKeyId, secret.chars(), sessionToken, now);
     }
 
     String accessKeyId() {
@@ -104,7 +104,7 @@ final class Credentials implements AutoCloseable {
 
     @Override
     public void close() {
-        Arrays.fill(secret, '\0');
+        secret.destroy();
     }
 
     @Override

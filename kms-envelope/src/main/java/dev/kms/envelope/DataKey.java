@@ -1,6 +1,7 @@
 package dev.kms.envelope;
 
-import java.util.Arrays;
+import dev.kms.core.secret.Plaintext;
+
 import java.util.Objects;
 
 /**
@@ -10,13 +11,13 @@ import java.util.Objects;
 public final class DataKey implements AutoCloseable {
     private final String keyArn;
     private final byte[] ciphertextBlob;
-    private final byte[] plaintext;
+    private final Plaintext plaintext;
 
     /** Takes ownership of {@code plaintext}: it is cleared on close. */
     public DataKey(String keyArn, byte[] ciphertextBlob, byte[] plaintext) {
         this.keyArn = Objects.requireNonNull(keyArn, "keyArn");
         this.ciphertextBlob = ciphertextBlob.clone();
-        this.plaintext = Objects.requireNonNull(plaintext, "plaintext");
+        this.plaintext = Plaintext.adopt(Objects.requireNonNull(plaintext, "plaintext"));
     }
 
     public String keyArn() {
@@ -29,12 +30,12 @@ public final class DataKey implements AutoCloseable {
 
     /** The plaintext itself, not a copy, so that close() clears the only array; do not keep it. */
     byte[] plaintext() {
-        return plaintext;
+        return plaintext.bytes();
     }
 
     @Override
     public void close() {
-        Arrays.fill(plaintext, (byte) 0);
+        plaintext.destroy();
     }
 
     @Override

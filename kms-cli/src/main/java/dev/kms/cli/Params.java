@@ -23,9 +23,9 @@ import java.util.List;
  * blobs; {@code file://PATH} (text) for any other value; shorthand ({@code k=v,k2=v2}) or JSON for maps
  * and structures. Messages never repeat the value: it may be a secret.
  */
-final class Params {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+public final class Params {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String FILE = "file://";
     private static final String FILEB = "fileb://";
 

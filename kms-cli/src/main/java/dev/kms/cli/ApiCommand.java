@@ -32,7 +32,7 @@ abstract class ApiCommand implements Callable<Integer> {
             String name = Arrays.stream(option.names()).filter(n -> !n.startsWith("--no-")).findFirst()
                     .orElse(option.longestName());
             Object value = option.getValue();
-            put(request, IdentityCommand.pascalCase(name.replaceFirst("^-+", "")),
+            put(request, Params.pascalCase(name.replaceFirst("^-+", "")),
                     value instanceof List<?> list ? Params.flatten(list) : value);
         }
     }

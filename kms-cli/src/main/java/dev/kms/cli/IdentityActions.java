@@ -74,7 +74,7 @@ enum IdentityActions {
         }
 
         OptionSpec option() {
-            String label = IdentityCommand.pascalCase(name.substring(2));
+            String label = Params.pascalCase(name.substring(2));
             OptionSpec.Builder option = OptionSpec.builder(name).required(required).type(type)
                     .paramLabel("<" + Character.toLowerCase(label.charAt(0)) + label.substring(1) + ">");
             if (converter != null) {

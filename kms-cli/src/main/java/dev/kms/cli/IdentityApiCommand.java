@@ -22,7 +22,7 @@ class IdentityApiCommand implements Callable<Integer> {
     public Integer call() {
         KmsCli cli = (KmsCli) spec.root().userObject();
         return cli.print(IdentityOutput.present(cli.callIdentity(spec.parent().name(),
-                IdentityCommand.pascalCase(spec.name()), parameters())));
+                Params.pascalCase(spec.name()), parameters())));
     }
 
     private Map<String, String> parameters() {

@@ -157,6 +157,20 @@ public final class Params {
         return all;
     }
 
+    /**
+     * A dashed name as the AWS APIs spell it: an option's (key-id) as its member (KeyId),
+     * a command's as its action.
+     */
+    static String pascalCase(String dashed) {
+        StringBuilder name = new StringBuilder();
+        for (String word : dashed.split("-")) {
+            if (!word.isEmpty()) {
+                name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return name.toString();
+    }
+
     static String text(String value) {
         return value.startsWith(FILE) ? readText(value.substring(FILE.length())) : value;
     }

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.IdentityApi;
+import dev.kms.cli.key.AliasCommands;
+import dev.kms.cli.key.CryptoCommands;
+import dev.kms.cli.key.KeyCommands;
+import dev.kms.cli.key.PolicyCommands;
+import dev.kms.cli.key.RotationCommands;
+import dev.kms.cli.key.TagCommands;
 import dev.kms.cli.remote.HttpKmsClient;
 import dev.kms.cli.remote.HttpQueryClient;
 import dev.kms.cli.remote.SignedHttp;
@@ -140,7 +146,7 @@ public final class KmsCli implements CommandHost {
     }
 
     /** Calls one operation with an AWS JSON request and prints the response. */
-    int call(String operation, ObjectNode request) {
+    public int call(String operation, ObjectNode request) {
         return print(withClient(operation, request, client -> client.call(operation, request)));
     }
 
@@ -149,8 +155,8 @@ public final class KmsCli implements CommandHost {
      * the end or {@code maxItems}, the result lists joined under {@code resultKey}; when items remain,
      * NextToken says where --starting-token resumes.
      */
-    int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize, Integer pageSize,
-                      Integer maxItems, String startingToken) {
+    public int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize,
+                             Integer pageSize, Integer maxItems, String startingToken) {
         return print(withClient(operation, request, client -> {
             ObjectNode merged = Params.NODES.objectNode();
             ArrayNode items = merged.putArray(resultKey);

@@ -1,7 +1,9 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Params;
 import dev.kms.core.operation.KmsOperation;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

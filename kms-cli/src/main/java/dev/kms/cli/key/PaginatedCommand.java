@@ -1,6 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 

@@ -1,8 +1,6 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.IdentityApi;
 import dev.kms.cli.key.AliasCommands;
 import dev.kms.cli.key.CryptoCommands;
@@ -145,68 +143,12 @@ public final class KmsCli implements CommandHost {
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 
-    /** Calls one operation with an AWS JSON request and prints the response. */
-    public int call(String operation, ObjectNode request) {
-        return print(withClient(operation, request, client -> client.call(operation, request)));
-    }
-
-    /**
-     * Calls a List* operation the way the AWS CLI paginates: every page (of up to {@code pageSize}) until
-     * the end or {@code maxItems}, the result lists joined under {@code resultKey}; when items remain,
-     * NextToken says where --starting-token resumes.
-     */
-    public int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize,
-                             Integer pageSize, Integer maxItems, String startingToken) {
-        return print(withClient(operation, request, client -> {
-            ObjectNode merged = Params.NODES.objectNode();
-            ArrayNode items = merged.putArray(resultKey);
-            String marker = startingToken;
-            int remaining = maxItems == null ? Integer.MAX_VALUE : maxItems;
-            boolean first = true;
-            while (true) {
-                ObjectNode page = request.deepCopy();
-                Integer limit = pageSize;
-                if (maxItems != null) {
-                    limit = Math.min(pageSize == null ? maxPageSize : pageSize, remaining);
-                }
-                if (limit != null) {
-                    page.put("Limit", limit);
-                }
-                if (marker != null) {
-                    page.put("Marker", marker);
-                }
-                ObjectNode response = client.call(operation, page);
-                JsonNode pageItems = response.path(resultKey);
-                items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
-                remaining -= pageItems.size();
-                if (first) {
-                    response.properties().forEach(e -> {
-                        if (!e.getKey().equals(resultKey) && !e.getKey().equals("NextMarker")
-                                && !e.getKey().equals("Truncated")) {
-                            merged.set(e.getKey(), e.getValue());
-                        }
-                    });
-                    first = false;
-                }
-                String next = response.path("Truncated").asBoolean(false) ? response.path("NextMarker").textValue() : null;
-                if (next == null) {
-                    return merged;
-                }
-                if (remaining <= 0) {
-                    merged.put("NextToken", next);
-                    return merged;
-                }
-                marker = next;
-            }
-        }));
-    }
-
     /**
      * Runs {@code work} against a server when --endpoint-url is given (KMS_HOME is not opened), else against the
      * embedded service of KMS_HOME, as {@link #withSession} does; {@code operation} is the KMS operation the
      * command calls, whose event records refused credentials.
      */
-    <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
+    public <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
         if (endpointUrl == null) {
             return withSession(KmsSession.Refusal.ofKmsCall(operation, request), work::apply);
         }
@@ -333,7 +275,7 @@ public final class KmsCli implements CommandHost {
         }
     }
 
-    int print(JsonNode response) {
+    public int print(JsonNode response) {
         Output.print(response, output, query, spec.commandLine().getOut());
         return 0;
     }

@@ -43,7 +43,13 @@ abstract class ApiCommand implements Callable<Integer> {
     public Integer call() {
         ObjectNode request = Params.NODES.objectNode();
         fill(request);
-        return cli().call(operation(), request);
+        return call(operation(), request);
+    }
+
+    /** Calls one operation with an AWS JSON request and prints the response. */
+    int call(String operation, ObjectNode request) {
+        KmsCli cli = cli();
+        return cli.print(cli.withClient(operation, request, client -> client.call(operation, request)));
     }
 
     /** The operation table's row whose command this is (create-key: CreateKey). */

@@ -1,6 +1,9 @@
 package dev.kms.cli.key;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsCli;
 import dev.kms.cli.Params;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,11 +56,63 @@ abstract class PaginatedCommand extends ApiCommand {
         if (raw) {
             put(request, "Limit", limit);
             put(request, "Marker", marker);
-            return cli().call(operation(), request);
+            return call(operation(), request);
         }
         if (maxItems != null && maxItems < 1 || pageSize != null && pageSize < 1) {
             throw new ParameterException(spec.commandLine(), "--max-items and --page-size must be at least 1");
         }
-        return cli().callPaginated(operation(), request, resultKey(), maxPageSize(), pageSize, maxItems, startingToken);
+        return callPaginated(cli(), operation(), request, resultKey(), maxPageSize(), pageSize, maxItems,
+                startingToken);
+    }
+
+    /**
+     * Calls a List* operation the way the AWS CLI paginates: every page (of up to {@code pageSize}) until
+     * the end or {@code maxItems}, the result lists joined under {@code resultKey}; when items remain,
+     * NextToken says where --starting-token resumes.
+     */
+    private static int callPaginated(KmsCli cli, String operation, ObjectNode request, String resultKey,
+                                     int maxPageSize, Integer pageSize, Integer maxItems, String startingToken) {
+        return cli.print(cli.withClient(operation, request, client -> {
+            ObjectNode merged = Params.NODES.objectNode();
+            ArrayNode items = merged.putArray(resultKey);
+            String marker = startingToken;
+            int remaining = maxItems == null ? Integer.MAX_VALUE : maxItems;
+            boolean first = true;
+            while (true) {
+                ObjectNode page = request.deepCopy();
+                Integer limit = pageSize;
+                if (maxItems != null) {
+                    limit = Math.min(pageSize == null ? maxPageSize : pageSize, remaining);
+                }
+                if (limit != null) {
+                    page.put("Limit", limit);
+                }
+                if (marker != null) {
+                    page.put("Marker", marker);
+                }
+                ObjectNode response = client.call(operation, page);
+                JsonNode pageItems = response.path(resultKey);
+                items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
+                remaining -= pageItems.size();
+                if (first) {
+                    response.properties().forEach(e -> {
+                        if (!e.getKey().equals(resultKey) && !e.getKey().equals("NextMarker")
+                                && !e.getKey().equals("Truncated")) {
+                            merged.set(e.getKey(), e.getValue());
+                        }
+                    });
+                    first = false;
+                }
+                String next = response.path("Truncated").asBoolean(false) ? response.path("NextMarker").textValue() : null;
+                if (next == null) {
+                    return merged;
+                }
+                if (remaining <= 0) {
+                    merged.put("NextToken", next);
+                    return merged;
+                }
+                marker = next;
+            }
+        }));
     }
 }

@@ -2,6 +2,10 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.api.IdentityApi;
+import dev.kms.cli.identity.AccountCommands;
+import dev.kms.cli.identity.IamCommands;
+import dev.kms.cli.identity.IdentityActions;
+import dev.kms.cli.identity.StsCommands;
 import dev.kms.cli.key.AliasCommands;
 import dev.kms.cli.key.CryptoCommands;
 import dev.kms.cli.key.KeyCommands;
@@ -161,7 +165,7 @@ public final class KmsCli implements CommandHost {
      * when --endpoint-url is given, else on KMS_HOME's service as {@link #withSession} does, audited as the
      * action's event either way.
      */
-    JsonNode callIdentity(String service, String action, Map<String, String> parameters) {
+    public JsonNode callIdentity(String service, String action, Map<String, String> parameters) {
         if (endpointUrl == null) {
             KmsSession.Refusal refusal = KmsSession.Refusal.ofIdentityCall(service + ".amazonaws.com", action,
                     IdentityApi.readOnly(action), Map.copyOf(parameters));
@@ -245,7 +249,7 @@ public final class KmsCli implements CommandHost {
      * {@link #withSession(Function)} for a call: when the credentials are refused, the refusal is audited as the
      * call's event through {@code refusal} before the error is returned.
      */
-    <T> T withSession(KmsSession.Refusal refusal, Function<KmsSession, T> work) {
+    public <T> T withSession(KmsSession.Refusal refusal, Function<KmsSession, T> work) {
         requireLocal();
         try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env);
              Credentials credentials = Credentials.caller(profile, env);

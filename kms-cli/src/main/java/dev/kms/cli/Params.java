@@ -171,7 +171,7 @@ public final class Params {
         return name.toString();
     }
 
-    static String text(String value) {
+    public static String text(String value) {
         return value.startsWith(FILE) ? readText(value.substring(FILE.length())) : value;
     }
 

@@ -1,5 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 

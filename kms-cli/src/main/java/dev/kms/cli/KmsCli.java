@@ -2,6 +2,7 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.api.IdentityApi;
+import dev.kms.cli.audit.AuditCommands;
 import dev.kms.cli.identity.AccountCommands;
 import dev.kms.cli.identity.IamCommands;
 import dev.kms.cli.identity.IdentityActions;
@@ -241,7 +242,7 @@ public final class KmsCli implements CommandHost {
     }
 
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
-    <T> T withSession(Function<KmsSession, T> work) {
+    public <T> T withSession(Function<KmsSession, T> work) {
         return withSession(null, work);
     }
 
@@ -272,7 +273,7 @@ public final class KmsCli implements CommandHost {
     }
 
     /** Like {@link #withSession} with the audit trail only read, not opened for writing (see KmsSession). */
-    <T> T withAuditReadingSession(Function<KmsSession, T> work) {
+    public <T> T withAuditReadingSession(Function<KmsSession, T> work) {
         requireLocal();
         try (KmsSession session = KmsSession.openForAuditReading(KmsHome.resolve(home, env), env)) {
             return work.apply(session);

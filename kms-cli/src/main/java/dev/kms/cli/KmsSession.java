@@ -74,11 +74,11 @@ public final class KmsSession implements KmsClient, AutoCloseable {
         return node.callIdentity(operator, service, action, parameters);
     }
 
-    TrailSealer auditSealer() {
+    public TrailSealer auditSealer() {
         return node.auditSealer();
     }
 
-    Path auditDirectory() {
+    public Path auditDirectory() {
         return node.auditDirectory();
     }
 

@@ -3,6 +3,7 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.api.IdentityApi;
 import dev.kms.cli.audit.AuditCommands;
+import dev.kms.cli.hsm.HsmCommands;
 import dev.kms.cli.identity.AccountCommands;
 import dev.kms.cli.identity.IamCommands;
 import dev.kms.cli.identity.IdentityActions;

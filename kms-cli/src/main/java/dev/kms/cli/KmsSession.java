@@ -49,7 +49,7 @@ public final class KmsSession implements KmsClient, AutoCloseable {
         return node.kms();
     }
 
-    Hsm hsm() {
+    public Hsm hsm() {
         return node.hsm();
     }
 

@@ -3,6 +3,7 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.api.IdentityApi;
 import dev.kms.cli.audit.AuditCommands;
+import dev.kms.cli.envelope.EnvelopeCommands;
 import dev.kms.cli.hsm.HsmCommands;
 import dev.kms.cli.identity.AccountCommands;
 import dev.kms.cli.identity.IamCommands;
@@ -229,11 +230,11 @@ public final class KmsCli implements CommandHost {
         return this;
     }
 
-    InputStream stdin() {
+    public InputStream stdin() {
         return stdin;
     }
 
-    OutputStream stdout() {
+    public OutputStream stdout() {
         return stdout;
     }
 

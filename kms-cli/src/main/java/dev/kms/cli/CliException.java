@@ -3,12 +3,12 @@ package dev.kms.cli;
 import dev.kms.node.NodeException;
 
 /** A usage or setup problem the CLI finds itself (conflicting options, missing credentials), shown as its message. */
-final class CliException extends NodeException {
-    CliException(String message) {
+public final class CliException extends NodeException {
+    public CliException(String message) {
         super(message);
     }
 
-    CliException(String message, Throwable cause) {
+    public CliException(String message, Throwable cause) {
         super(message, cause);
     }
 }

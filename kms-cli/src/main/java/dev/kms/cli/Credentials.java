@@ -14,7 +14,7 @@ import java.util.Objects;
  * An access key the CLI was given (key id, secret, optional session token) and where it came from. The secret
  * is a {@link Secret} that {@link #close()} destroys; nothing here prints it.
  */
-final class Credentials implements AutoCloseable {
+public final class Credentials implements AutoCloseable {
     static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
     static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
@@ -88,8 +88,8 @@ final class Credentials implements AutoCloseable {
     }
 
     /** The headers that sign a request with these credentials (SigV4, remote mode); the secret stays in here. */
-    Map<String, String> sign(SigV4Signer signer, String method, URI uri, Map<String, String> headers, byte[] body,
-                             Instant now) {
+    public Map<String, String> sign(SigV4Signer signer, String method, URI uri, Map<String, String> headers,
+                                    byte[] body, Instant now) {
         return signer.sign(method, uri, headers, body, accessKeyId, secret.chars(), sessionToken, now);
     }
 

@@ -3,6 +3,7 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.KmsJsonApi;
+import dev.kms.cli.remote.RemoteServiceException;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.node.NodeException;
@@ -26,8 +27,8 @@ import java.util.List;
  * exit 2; anything unexpected is reported as KMSInternalException (exit 1), its stack trace only in the
  * debug log. Nothing here ever writes to stdout.
  */
-final class Errors implements IExecutionExceptionHandler, IParameterExceptionHandler {
-    static final int SERVICE_ERROR = 1;
+public final class Errors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    public static final int SERVICE_ERROR = 1;
     static final int USAGE_ERROR = 2;
     private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
 

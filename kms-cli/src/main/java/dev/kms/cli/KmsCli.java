@@ -1,9 +1,23 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.api.IdentityApi;
+import dev.kms.cli.audit.AuditCommands;
+import dev.kms.cli.envelope.EnvelopeCommands;
+import dev.kms.cli.hsm.HsmCommands;
+import dev.kms.cli.identity.AccountCommands;
+import dev.kms.cli.identity.IamCommands;
+import dev.kms.cli.identity.IdentityActions;
+import dev.kms.cli.identity.StsCommands;
+import dev.kms.cli.key.AliasCommands;
+import dev.kms.cli.key.CryptoCommands;
+import dev.kms.cli.key.KeyCommands;
+import dev.kms.cli.key.PolicyCommands;
+import dev.kms.cli.key.RotationCommands;
+import dev.kms.cli.key.TagCommands;
+import dev.kms.cli.remote.HttpKmsClient;
+import dev.kms.cli.remote.HttpQueryClient;
+import dev.kms.cli.remote.SignedHttp;
 import dev.kms.node.CommandHost;
 import dev.kms.node.KmsHome;
 import dev.kms.node.ProvidedCommand;
@@ -136,68 +150,12 @@ public final class KmsCli implements CommandHost {
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 
-    /** Calls one operation with an AWS JSON request and prints the response. */
-    int call(String operation, ObjectNode request) {
-        return print(withClient(operation, request, client -> client.call(operation, request)));
-    }
-
-    /**
-     * Calls a List* operation the way the AWS CLI paginates: every page (of up to {@code pageSize}) until
-     * the end or {@code maxItems}, the result lists joined under {@code resultKey}; when items remain,
-     * NextToken says where --starting-token resumes.
-     */
-    int callPaginated(String operation, ObjectNode request, String resultKey, int maxPageSize, Integer pageSize,
-                      Integer maxItems, String startingToken) {
-        return print(withClient(operation, request, client -> {
-            ObjectNode merged = Params.NODES.objectNode();
-            ArrayNode items = merged.putArray(resultKey);
-            String marker = startingToken;
-            int remaining = maxItems == null ? Integer.MAX_VALUE : maxItems;
-            boolean first = true;
-            while (true) {
-                ObjectNode page = request.deepCopy();
-                Integer limit = pageSize;
-                if (maxItems != null) {
-                    limit = Math.min(pageSize == null ? maxPageSize : pageSize, remaining);
-                }
-                if (limit != null) {
-                    page.put("Limit", limit);
-                }
-                if (marker != null) {
-                    page.put("Marker", marker);
-                }
-                ObjectNode response = client.call(operation, page);
-                JsonNode pageItems = response.path(resultKey);
-                items.addAll(pageItems.isArray() ? (ArrayNode) pageItems : Params.NODES.arrayNode());
-                remaining -= pageItems.size();
-                if (first) {
-                    response.properties().forEach(e -> {
-                        if (!e.getKey().equals(resultKey) && !e.getKey().equals("NextMarker")
-                                && !e.getKey().equals("Truncated")) {
-                            merged.set(e.getKey(), e.getValue());
-                        }
-                    });
-                    first = false;
-                }
-                String next = response.path("Truncated").asBoolean(false) ? response.path("NextMarker").textValue() : null;
-                if (next == null) {
-                    return merged;
-                }
-                if (remaining <= 0) {
-                    merged.put("NextToken", next);
-                    return merged;
-                }
-                marker = next;
-            }
-        }));
-    }
-
     /**
      * Runs {@code work} against a server when --endpoint-url is given (KMS_HOME is not opened), else against the
      * embedded service of KMS_HOME, as {@link #withSession} does; {@code operation} is the KMS operation the
      * command calls, whose event records refused credentials.
      */
-    <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
+    public <T> T withClient(String operation, JsonNode request, Function<KmsClient, T> work) {
         if (endpointUrl == null) {
             return withSession(KmsSession.Refusal.ofKmsCall(operation, request), work::apply);
         }
@@ -210,7 +168,7 @@ public final class KmsCli implements CommandHost {
      * when --endpoint-url is given, else on KMS_HOME's service as {@link #withSession} does, audited as the
      * action's event either way.
      */
-    JsonNode callIdentity(String service, String action, Map<String, String> parameters) {
+    public JsonNode callIdentity(String service, String action, Map<String, String> parameters) {
         if (endpointUrl == null) {
             KmsSession.Refusal refusal = KmsSession.Refusal.ofIdentityCall(service + ".amazonaws.com", action,
                     IdentityApi.readOnly(action), Map.copyOf(parameters));
@@ -272,11 +230,11 @@ public final class KmsCli implements CommandHost {
         return this;
     }
 
-    InputStream stdin() {
+    public InputStream stdin() {
         return stdin;
     }
 
-    OutputStream stdout() {
+    public OutputStream stdout() {
         return stdout;
     }
 
@@ -286,7 +244,7 @@ public final class KmsCli implements CommandHost {
     }
 
     /** Opens the service for one command (bootstrapping KMS_HOME on first use), runs {@code work}, closes it. */
-    <T> T withSession(Function<KmsSession, T> work) {
+    public <T> T withSession(Function<KmsSession, T> work) {
         return withSession(null, work);
     }
 
@@ -294,7 +252,7 @@ public final class KmsCli implements CommandHost {
      * {@link #withSession(Function)} for a call: when the credentials are refused, the refusal is audited as the
      * call's event through {@code refusal} before the error is returned.
      */
-    <T> T withSession(KmsSession.Refusal refusal, Function<KmsSession, T> work) {
+    public <T> T withSession(KmsSession.Refusal refusal, Function<KmsSession, T> work) {
         requireLocal();
         try (KmsSession session = KmsSession.open(KmsHome.resolve(home, env), env);
              Credentials credentials = Credentials.caller(profile, env);
@@ -317,14 +275,14 @@ public final class KmsCli implements CommandHost {
     }
 
     /** Like {@link #withSession} with the audit trail only read, not opened for writing (see KmsSession). */
-    <T> T withAuditReadingSession(Function<KmsSession, T> work) {
+    public <T> T withAuditReadingSession(Function<KmsSession, T> work) {
         requireLocal();
         try (KmsSession session = KmsSession.openForAuditReading(KmsHome.resolve(home, env), env)) {
             return work.apply(session);
         }
     }
 
-    int print(JsonNode response) {
+    public int print(JsonNode response) {
         Output.print(response, output, query, spec.commandLine().getOut());
         return 0;
     }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * One command's service: the {@link KmsNode} of KMS_HOME, and who the command acts as. That is the local operator,
  * the root of the configured account, unless the command presents credentials ({@link #actAs}).
  */
-final class KmsSession implements KmsClient, AutoCloseable {
+public final class KmsSession implements KmsClient, AutoCloseable {
     static final String USER_AGENT = "kms-cli";
 
     private final KmsNode node;
@@ -45,15 +45,15 @@ final class KmsSession implements KmsClient, AutoCloseable {
         return new KmsSession(KmsNode.openForAuditReading(home, env));
     }
 
-    Kms kms() {
+    public Kms kms() {
         return node.kms();
     }
 
-    Hsm hsm() {
+    public Hsm hsm() {
         return node.hsm();
     }
 
-    IdentityServices identity() {
+    public IdentityServices identity() {
         return node.identity();
     }
 
@@ -64,8 +64,8 @@ final class KmsSession implements KmsClient, AutoCloseable {
     }
 
     /** {@link KmsNode#callIdentity(RequestContext, String, String, boolean, Map, Supplier)} as this command's caller. */
-    JsonNode callIdentity(String eventSource, String eventName, boolean readOnly, Map<String, Object> requestParameters,
-                          Supplier<JsonNode> work) {
+    public JsonNode callIdentity(String eventSource, String eventName, boolean readOnly,
+                                 Map<String, Object> requestParameters, Supplier<JsonNode> work) {
         return node.callIdentity(operator, eventSource, eventName, readOnly, requestParameters, work);
     }
 
@@ -74,16 +74,16 @@ final class KmsSession implements KmsClient, AutoCloseable {
         return node.callIdentity(operator, service, action, parameters);
     }
 
-    TrailSealer auditSealer() {
+    public TrailSealer auditSealer() {
         return node.auditSealer();
     }
 
-    Path auditDirectory() {
+    public Path auditDirectory() {
         return node.auditDirectory();
     }
 
     /** The caller every request of this command is evaluated as. */
-    RequestContext operator() {
+    public RequestContext operator() {
         return operator;
     }
 
@@ -115,7 +115,7 @@ final class KmsSession implements KmsClient, AutoCloseable {
 
     /** Audits a refused caller's attempt as the event of the call it asked for, naming only the refused key id. */
     @FunctionalInterface
-    interface Refusal {
+    public interface Refusal {
         KmsException record(KmsNode node, String accessKeyId, KmsException error);
 
         /** The refusal of the KMS operation {@code operation}. */

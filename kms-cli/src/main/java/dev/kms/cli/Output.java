@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * (indented by four spaces, {@code "key": value}) or text (awscli/text.py: scalars tab-separated, one
  * line per object). An empty response prints nothing.
  */
-final class Output {
+public final class Output {
     /** How a result is printed: --output json|text. */
     enum Format { json, text }
 
@@ -92,7 +92,7 @@ final class Output {
     }
 
     /** Python's {@code datetime.isoformat()}: microseconds only when not zero, offset +00:00. */
-    static String iso(BigDecimal epochSeconds) {
+    public static String iso(BigDecimal epochSeconds) {
         long seconds = epochSeconds.longValue();
         int micros = epochSeconds.subtract(BigDecimal.valueOf(seconds)).movePointRight(6).intValue();
         Instant instant = Instant.ofEpochSecond(seconds);

@@ -23,9 +23,9 @@ import java.util.List;
  * blobs; {@code file://PATH} (text) for any other value; shorthand ({@code k=v,k2=v2}) or JSON for maps
  * and structures. Messages never repeat the value: it may be a secret.
  */
-final class Params {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+public final class Params {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String FILE = "file://";
     private static final String FILEB = "fileb://";
 
@@ -33,7 +33,7 @@ final class Params {
     }
 
     /** A blob parameter (--plaintext, --ciphertext-blob), converted to the base64 the wire carries. */
-    static final class Blob implements ITypeConverter<TextNode> {
+    public static final class Blob implements ITypeConverter<TextNode> {
         @Override
         public TextNode convert(String value) {
             if (value.startsWith(FILEB)) {
@@ -55,7 +55,7 @@ final class Params {
     }
 
     /** A text parameter that may also be {@code file://PATH}. */
-    static final class Text implements ITypeConverter<String> {
+    public static final class Text implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
             return text(value);
@@ -66,7 +66,7 @@ final class Params {
      * A string-to-string map (--encryption-context): JSON object, or shorthand {@code k=v,k2=v2}, either
      * inline or from {@code file://PATH}.
      */
-    static final class StringMap implements ITypeConverter<ObjectNode> {
+    public static final class StringMap implements ITypeConverter<ObjectNode> {
         @Override
         public ObjectNode convert(String value) {
             String text = text(value).strip();
@@ -99,7 +99,7 @@ final class Params {
      * One value of --tags: {@code TagKey=k,TagValue=v} shorthand, or JSON (one tag object or an array of
      * them), inline or from {@code file://PATH}; each becomes a list of {@code {TagKey, TagValue}} objects.
      */
-    static final class Tags implements ITypeConverter<ArrayNode> {
+    public static final class Tags implements ITypeConverter<ArrayNode> {
         @Override
         public ArrayNode convert(String value) {
             ArrayNode tags = NODES.arrayNode();
@@ -128,7 +128,7 @@ final class Params {
     }
 
     /** One value of a string list (--tag-keys, --grant-tokens): a plain string, or a JSON array of strings. */
-    static final class Strings implements ITypeConverter<ArrayNode> {
+    public static final class Strings implements ITypeConverter<ArrayNode> {
         @Override
         public ArrayNode convert(String value) {
             ArrayNode list = NODES.arrayNode();
@@ -148,7 +148,7 @@ final class Params {
 
     /** The values of a repeated list option, flattened into one JSON array; null when absent. */
     /** The arrays a repeatable option collected (--tags a b --tags c), joined in order. */
-    static ArrayNode flatten(List<?> values) {
+    public static ArrayNode flatten(List<?> values) {
         if (values == null) {
             return null;
         }
@@ -157,7 +157,21 @@ final class Params {
         return all;
     }
 
-    static String text(String value) {
+    /**
+     * A dashed name as the AWS APIs spell it: an option's (key-id) as its member (KeyId),
+     * a command's as its action.
+     */
+    public static String pascalCase(String dashed) {
+        StringBuilder name = new StringBuilder();
+        for (String word : dashed.split("-")) {
+            if (!word.isEmpty()) {
+                name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return name.toString();
+    }
+
+    public static String text(String value) {
         return value.startsWith(FILE) ? readText(value.substring(FILE.length())) : value;
     }
 

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.envelope;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,8 +1,9 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsSession;
 import dev.kms.core.identity.Account;
 import dev.kms.core.identity.RequestContext;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "The deployment's accounts.",
         subcommands = {AccountCommands.Create.class, AccountCommands.ListAccounts.class})
-final class AccountCommands {
+public final class AccountCommands {
     private AccountCommands() {
     }
 

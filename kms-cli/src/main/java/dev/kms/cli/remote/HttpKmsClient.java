@@ -1,9 +1,12 @@
-package dev.kms.cli;
+package dev.kms.cli.remote;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.CliException;
+import dev.kms.cli.KmsClient;
+import dev.kms.cli.Params;
 import dev.kms.wire.AwsJson;
 import dev.kms.wire.SigV4Signer;
 
@@ -17,7 +20,7 @@ import java.util.Objects;
  * body the local session would have been given, signed with SigV4, on the JDK's HTTP client. A server's AWS
  * error comes back as a {@link RemoteServiceException} with its own name and message.
  */
-final class HttpKmsClient implements KmsClient {
+public final class HttpKmsClient implements KmsClient {
     // Decimals (fractional epoch-second timestamps) as BigDecimal, as the local API builds them, so the output
     // path formats them identically.
     private static final ObjectMapper READER = new ObjectMapper()
@@ -26,7 +29,7 @@ final class HttpKmsClient implements KmsClient {
     private final SignedHttp http;
     private final SigV4Signer signer;
 
-    HttpKmsClient(SignedHttp http, String region) {
+    public HttpKmsClient(SignedHttp http, String region) {
         this.http = Objects.requireNonNull(http, "http");
         this.signer = new SigV4Signer(Objects.requireNonNull(region, "region"));
     }

@@ -1,5 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.remote;
 
+import dev.kms.cli.CliException;
+import dev.kms.cli.Credentials;
 import dev.kms.wire.SigV4Signer;
 
 import java.io.IOException;
@@ -17,7 +19,7 @@ import java.util.Objects;
  * The remote mode's transport: one SigV4-signed {@code POST /} to the endpoint on the JDK's HTTP client, for the
  * KMS JSON protocol ({@link HttpKmsClient}) and the IAM/STS Query protocol ({@link HttpQueryClient}) alike.
  */
-final class SignedHttp {
+public final class SignedHttp {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -28,7 +30,7 @@ final class SignedHttp {
     private final HttpClient http;
 
     /** Signs with {@code credentials}, which the caller keeps and closes after the last call. */
-    SignedHttp(URI endpoint, Credentials credentials, String userAgent, Clock clock) {
+    public SignedHttp(URI endpoint, Credentials credentials, String userAgent, Clock clock) {
         this.endpoint = requestUri(endpoint);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.userAgent = Objects.requireNonNull(userAgent, "userAgent");

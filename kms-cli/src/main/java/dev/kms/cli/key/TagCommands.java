@@ -1,6 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,12 +9,12 @@ import picocli.CommandLine.Option;
 import java.util.List;
 
 /** Tag commands: aws kms tag-resource, untag-resource, list-resource-tags. */
-final class TagCommands {
+public final class TagCommands {
     private TagCommands() {
     }
 
     @Command(name = "tag-resource", mixinStandardHelpOptions = true, description = "Adds or replaces tags of a key.")
-    static final class TagResource extends ApiCommand {
+    public static final class TagResource extends ApiCommand {
         @Mixin
         KeyIdOption keyId;
         @Option(names = "--tags", required = true, arity = "1..*", converter = Params.Tags.class,
@@ -22,7 +23,7 @@ final class TagCommands {
     }
 
     @Command(name = "untag-resource", mixinStandardHelpOptions = true, description = "Removes tags from a key.")
-    static final class UntagResource extends ApiCommand {
+    public static final class UntagResource extends ApiCommand {
         @Mixin
         KeyIdOption keyId;
         @Option(names = "--tag-keys", required = true, arity = "1..*", converter = Params.Strings.class,
@@ -31,7 +32,7 @@ final class TagCommands {
     }
 
     @Command(name = "list-resource-tags", mixinStandardHelpOptions = true, description = "Lists the tags of a key.")
-    static final class ListResourceTags extends PaginatedCommand {
+    public static final class ListResourceTags extends PaginatedCommand {
         @Mixin
         KeyIdOption keyId;
 

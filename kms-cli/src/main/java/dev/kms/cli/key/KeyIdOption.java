@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,6 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
+import dev.kms.cli.Params;
 import dev.kms.core.identity.AccessKeyStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -14,7 +15,7 @@ import java.util.List;
  * {@link IdentityApiCommand} runs any action. Commands that do more (an access key of a user or of a service,
  * the integrated services, simulate-principal-policy) are classes of {@link IamCommands}.
  */
-enum IdentityActions {
+public enum IdentityActions {
     CREATE_USER("iam", "create-user", "Creates a user.", Flag.USER_NAME),
     GET_USER("iam", "get-user", "Shows a user.", Flag.USER_NAME),
     LIST_USERS("iam", "list-users", "Lists the account's users."),
@@ -74,7 +75,7 @@ enum IdentityActions {
         }
 
         OptionSpec option() {
-            String label = IdentityCommand.pascalCase(name.substring(2));
+            String label = Params.pascalCase(name.substring(2));
             OptionSpec.Builder option = OptionSpec.builder(name).required(required).type(type)
                     .paramLabel("<" + Character.toLowerCase(label.charAt(0)) + label.substring(1) + ">");
             if (converter != null) {
@@ -100,7 +101,7 @@ enum IdentityActions {
     }
 
     /** Adds each row's command to its group ({@code kms iam}, {@code kms sts}) of {@code root}. */
-    static void addTo(CommandLine root) {
+    public static void addTo(CommandLine root) {
         for (IdentityActions row : values()) {
             IdentityApiCommand command = new IdentityApiCommand();
             CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(row.command)

@@ -1,6 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,13 +9,13 @@ import picocli.CommandLine.Option;
 import java.util.List;
 
 /** Key lifecycle commands: aws kms create-key, describe-key, list-keys, ... cancel-key-deletion. */
-final class KeyCommands {
+public final class KeyCommands {
     private KeyCommands() {
     }
 
     @Command(name = "create-key", mixinStandardHelpOptions = true,
             description = "Creates a key whose material is generated, and stays, inside the HSM.")
-    static final class CreateKey extends ApiCommand {
+    public static final class CreateKey extends ApiCommand {
         @Option(names = "--policy", converter = Params.Text.class, description = "Key policy (JSON or file://PATH)")
         String policy;
         @Option(names = "--description", converter = Params.Text.class)
@@ -37,7 +38,7 @@ final class KeyCommands {
     }
 
     @Command(name = "describe-key", mixinStandardHelpOptions = true, description = "Shows a key's metadata.")
-    static final class DescribeKey extends ApiCommand {
+    public static final class DescribeKey extends ApiCommand {
         @Mixin
         KeyIdOption keyId;
         @Option(names = "--grant-tokens", arity = "1..*", converter = Params.Strings.class)
@@ -45,7 +46,7 @@ final class KeyCommands {
     }
 
     @Command(name = "list-keys", mixinStandardHelpOptions = true, description = "Lists the keys of the account.")
-    static final class ListKeys extends PaginatedCommand {
+    public static final class ListKeys extends PaginatedCommand {
         @Override
         String resultKey() {
             return "Keys";
@@ -58,7 +59,7 @@ final class KeyCommands {
     }
 
     @Command(name = "update-key-description", mixinStandardHelpOptions = true, description = "Changes a key's description.")
-    static final class UpdateKeyDescription extends ApiCommand {
+    public static final class UpdateKeyDescription extends ApiCommand {
         @Mixin
         KeyIdOption keyId;
         @Option(names = "--description", required = true, converter = Params.Text.class)
@@ -72,22 +73,22 @@ final class KeyCommands {
     }
 
     @Command(name = "enable-key", mixinStandardHelpOptions = true, description = "Enables a disabled key.")
-    static final class EnableKey extends KeyIdCommand {
+    public static final class EnableKey extends KeyIdCommand {
     }
 
     @Command(name = "disable-key", mixinStandardHelpOptions = true, description = "Disables a key: it refuses crypto until enabled.")
-    static final class DisableKey extends KeyIdCommand {
+    public static final class DisableKey extends KeyIdCommand {
     }
 
     @Command(name = "schedule-key-deletion", mixinStandardHelpOptions = true,
             description = "Schedules a key for deletion after 7 to 30 days (default 30).")
-    static final class ScheduleKeyDeletion extends KeyIdCommand {
+    public static final class ScheduleKeyDeletion extends KeyIdCommand {
         @Option(names = "--pending-window-in-days")
         Integer pendingWindowInDays;
     }
 
     @Command(name = "cancel-key-deletion", mixinStandardHelpOptions = true,
             description = "Cancels a scheduled deletion; the key is left Disabled.")
-    static final class CancelKeyDeletion extends KeyIdCommand {
+    public static final class CancelKeyDeletion extends KeyIdCommand {
     }
 }

@@ -1,8 +1,9 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsSession;
 import dev.kms.core.identity.AccessKey;
 import dev.kms.core.identity.CreatedAccessKey;
 import dev.kms.core.identity.IamService;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
                 IamCommands.CreateServicePrincipal.class, IamCommands.ListServicePrincipals.class,
                 IamCommands.DeleteServicePrincipal.class,
                 SimulateCommand.class})
-final class IamCommands {
+public final class IamCommands {
     private IamCommands() {
     }
 

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kms.audit.AuditLookup;
 import dev.kms.audit.AuditVerifier;
+import dev.kms.cli.Errors;
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Output;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "The audit trail under KMS_HOME/audit: verify it, look up its events.",
         subcommands = {AuditCommands.Verify.class, AuditCommands.LookupEvents.class})
-final class AuditCommands {
+public final class AuditCommands {
     /** Operations that use a key's material: what counts as using a key for get-key-last-usage. */
     static final Set<String> KEY_USES = Set.of("Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey",
             "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign",
@@ -147,7 +151,7 @@ final class AuditCommands {
                     "Output: {\"KeyId\": ARN, \"LastUsedDate\": ISO-8601, \"Principal\": caller ARN, \"Operation\":"
                             + " name}; without the LastUsedDate, Principal and Operation members when the trail holds"
                             + " no use. The answer is only as complete as the trail (see `kms audit verify`)."})
-    static final class GetKeyLastUsage implements Callable<Integer> {
+    public static final class GetKeyLastUsage implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 

@@ -1,7 +1,10 @@
-package dev.kms.cli;
+package dev.kms.cli.envelope;
 
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.CliException;
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Params;
 import dev.kms.envelope.AlgorithmSuites;
 import dev.kms.envelope.Envelope;
 import dev.kms.envelope.RequiredContext;
@@ -32,7 +35,7 @@ import java.util.concurrent.Callable;
  * encrypt-file and decrypt-file: envelope encryption of files and pipes in the AWS Encryption SDK message format
  * (docs/envelope-encryption.md), with data keys from KMS_HOME or, with --endpoint-url, from a server.
  */
-final class EnvelopeCommands {
+public final class EnvelopeCommands {
     static final String STDIO = "-";
 
     private EnvelopeCommands() {
@@ -123,7 +126,7 @@ final class EnvelopeCommands {
                     "OUT is written to a temporary file beside it and renamed when complete, so a failure leaves "
                             + "nothing under its name. A progress bar appears on stderr for long runs when stderr "
                             + "is a terminal."})
-    static final class EncryptFile extends FileCommand {
+    public static final class EncryptFile extends FileCommand {
         @Option(names = "--key-id", required = true, description = "Key id, key ARN, alias name or alias ARN")
         String keyId;
 
@@ -194,7 +197,7 @@ final class EnvelopeCommands {
                             + "file in $TMPDIR (else /tmp) and copied to standard output only after verification, "
                             + "so $TMPDIR needs room for it. A progress bar appears on stderr for long runs when "
                             + "stderr is a terminal."})
-    static final class DecryptFile extends FileCommand {
+    public static final class DecryptFile extends FileCommand {
         @Option(names = "--encryption-context", paramLabel = "k=v[,k=v...]|KEY|JSON",
                 description = "Required: decrypt only if the message's encryption context has these pairs (k=v) and "
                         + "keys (KEY); it may have more. Repeatable")

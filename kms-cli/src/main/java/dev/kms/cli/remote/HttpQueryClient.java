@@ -1,6 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.remote;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.CliException;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.wire.QueryProtocol;
@@ -20,17 +21,17 @@ import java.util.Objects;
  * is NotFoundException) comes back as that {@link KmsException}, so it prints as in the local mode; others (a
  * refused signature, throttling) as a {@link RemoteServiceException}.
  */
-final class HttpQueryClient {
+public final class HttpQueryClient {
     private final SignedHttp http;
     private final String region;
 
-    HttpQueryClient(SignedHttp http, String region) {
+    public HttpQueryClient(SignedHttp http, String region) {
         this.http = Objects.requireNonNull(http, "http");
         this.region = Objects.requireNonNull(region, "region");
     }
 
     /** The members of {@code action}'s result; pagination members dropped, as the AWS CLI's paginator does. */
-    ObjectNode call(String service, String action, Map<String, String> parameters) {
+    public ObjectNode call(String service, String action, Map<String, String> parameters) {
         HttpResponse<byte[]> response = http.post(new SigV4Signer(region, service),
                 Map.of("Content-Type", QueryProtocol.FORM_CONTENT_TYPE + "; charset=utf-8"),
                 form(service, action, parameters));

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
 import picocli.CommandLine.Command;
 
@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * commands are rows of {@link IdentityActions}.
  */
 @Command(name = "sts", mixinStandardHelpOptions = true, description = "Temporary credentials, as `aws sts`.")
-final class StsCommands {
+public final class StsCommands {
     private StsCommands() {
     }
 }

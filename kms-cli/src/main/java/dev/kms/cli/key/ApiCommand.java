@@ -1,7 +1,9 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Params;
 import dev.kms.core.operation.KmsOperation;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -32,7 +34,7 @@ abstract class ApiCommand implements Callable<Integer> {
             String name = Arrays.stream(option.names()).filter(n -> !n.startsWith("--no-")).findFirst()
                     .orElse(option.longestName());
             Object value = option.getValue();
-            put(request, IdentityCommand.pascalCase(name.replaceFirst("^-+", "")),
+            put(request, Params.pascalCase(name.replaceFirst("^-+", "")),
                     value instanceof List<?> list ? Params.flatten(list) : value);
         }
     }
@@ -41,7 +43,13 @@ abstract class ApiCommand implements Callable<Integer> {
     public Integer call() {
         ObjectNode request = Params.NODES.objectNode();
         fill(request);
-        return cli().call(operation(), request);
+        return call(operation(), request);
+    }
+
+    /** Calls one operation with an AWS JSON request and prints the response. */
+    int call(String operation, ObjectNode request) {
+        KmsCli cli = cli();
+        return cli.print(cli.withClient(operation, request, client -> client.call(operation, request)));
     }
 
     /** The operation table's row whose command this is (create-key: CreateKey). */

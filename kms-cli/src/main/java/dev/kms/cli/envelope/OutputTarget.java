@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.envelope;
 
 import java.io.Closeable;
 import java.io.FileOutputStream;

@@ -1,8 +1,11 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.KmsSession;
+import dev.kms.cli.Params;
 import dev.kms.core.identity.RequestContext;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -42,7 +45,7 @@ abstract class IdentityCommand implements Callable<Integer> {
 
     /** {@link #callLocal(CommandSpec, String, String, BiFunction)} as the command group's event of the command. */
     static int callLocal(CommandSpec spec, BiFunction<KmsSession, RequestContext, JsonNode> run) {
-        return callLocal(spec, spec.parent().name() + ".amazonaws.com", pascalCase(spec.name()), run);
+        return callLocal(spec, spec.parent().name() + ".amazonaws.com", Params.pascalCase(spec.name()), run);
     }
 
     /**
@@ -67,7 +70,7 @@ abstract class IdentityCommand implements Callable<Integer> {
 
     /** The API action as CloudTrail names it: the command's name in PascalCase. */
     String eventName() {
-        return pascalCase(spec.name());
+        return Params.pascalCase(spec.name());
     }
 
     /** The options given (not inherited ones such as --profile), named as on the wire: --user-name is UserName. */
@@ -78,20 +81,10 @@ abstract class IdentityCommand implements Callable<Integer> {
             if (option.inherited() || option.usageHelp() || option.versionHelp() || value == null) {
                 continue;
             }
-            members.put(pascalCase(option.longestName().replaceFirst("^-+", "")),
+            members.put(Params.pascalCase(option.longestName().replaceFirst("^-+", "")),
                     value instanceof Enum<?> e ? e.name() : value);
         }
         return members;
-    }
-
-    static String pascalCase(String dashed) {
-        StringBuilder name = new StringBuilder();
-        for (String word : dashed.split("-")) {
-            if (!word.isEmpty()) {
-                name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-            }
-        }
-        return name.toString();
     }
 
     static ObjectNode object() {

@@ -1,6 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.remote;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.Params;
 
 import java.util.Objects;
 
@@ -9,7 +10,7 @@ import java.util.Objects;
  * {@code {"__type": ..., "message": ...}} line as a local service error. Its names include those only the wire
  * has (InvalidSignatureException, ThrottlingException, ...), so it is not a KmsException.
  */
-final class RemoteServiceException extends RuntimeException {
+public final class RemoteServiceException extends RuntimeException {
     private final String type;
     private final int status;
 
@@ -30,7 +31,7 @@ final class RemoteServiceException extends RuntimeException {
     }
 
     /** The error body as the CLI prints it: {@code __type} then {@code message}. */
-    ObjectNode body() {
+    public ObjectNode body() {
         ObjectNode body = Params.NODES.objectNode();
         body.put("__type", type);
         body.put("message", getMessage());

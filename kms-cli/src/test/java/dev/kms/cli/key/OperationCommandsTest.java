@@ -1,5 +1,6 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
+import dev.kms.cli.KmsCli;
 import dev.kms.core.operation.KmsOperation;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -1,8 +1,9 @@
-package dev.kms.cli;
+package dev.kms.cli.key;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import java.util.List;
  * Cryptographic commands: aws kms encrypt, decrypt, re-encrypt, generate-data-key(-without-plaintext),
  * generate-random. Blobs are {@code fileb://PATH} or base64; contexts {@code k=v,k2=v2} or JSON.
  */
-final class CryptoCommands {
+public final class CryptoCommands {
     private CryptoCommands() {
     }
 
@@ -24,7 +25,7 @@ final class CryptoCommands {
     }
 
     @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypts up to 4096 bytes under a key.")
-    static final class Encrypt extends CryptoCommand {
+    public static final class Encrypt extends CryptoCommand {
         @Mixin
         KeyIdOption keyId;
         @Option(names = "--plaintext", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
@@ -37,7 +38,7 @@ final class CryptoCommands {
 
     @Command(name = "decrypt", mixinStandardHelpOptions = true,
             description = "Decrypts a ciphertext blob; the key is named by the blob, --key-id only checks it.")
-    static final class Decrypt extends CryptoCommand {
+    public static final class Decrypt extends CryptoCommand {
         @Option(names = "--ciphertext-blob", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode ciphertextBlob;
         @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
@@ -50,7 +51,7 @@ final class CryptoCommands {
 
     @Command(name = "re-encrypt", mixinStandardHelpOptions = true,
             description = "Decrypts a blob and encrypts its plaintext under another key (or context), inside the service.")
-    static final class ReEncrypt extends CryptoCommand {
+    public static final class ReEncrypt extends CryptoCommand {
         @Option(names = "--ciphertext-blob", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode ciphertextBlob;
         @Option(names = "--source-encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
@@ -81,17 +82,17 @@ final class CryptoCommands {
 
     @Command(name = "generate-data-key", mixinStandardHelpOptions = true,
             description = "Returns a random data key in plaintext and encrypted under a key.")
-    static final class GenerateDataKey extends DataKeyCommand {
+    public static final class GenerateDataKey extends DataKeyCommand {
     }
 
     @Command(name = "generate-data-key-without-plaintext", mixinStandardHelpOptions = true,
             description = "Returns a random data key encrypted under a key only.")
-    static final class GenerateDataKeyWithoutPlaintext extends DataKeyCommand {
+    public static final class GenerateDataKeyWithoutPlaintext extends DataKeyCommand {
     }
 
     @Command(name = "generate-random", mixinStandardHelpOptions = true,
             description = "Returns 1 to 1024 random bytes from the HSM.")
-    static final class GenerateRandom extends ApiCommand {
+    public static final class GenerateRandom extends ApiCommand {
         @Option(names = "--number-of-bytes")
         Integer numberOfBytes;
     }

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,6 +1,8 @@
-package dev.kms.cli;
+package dev.kms.cli.hsm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Params;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.service.MaintenanceService.ReconcileReport;
@@ -14,7 +16,7 @@ import java.util.concurrent.Callable;
 /** Operator commands about the token itself: {@code kms hsm status}, {@code kms hsm reconcile}. */
 @Command(name = "hsm", mixinStandardHelpOptions = true, description = "Operator commands for the HSM.",
         subcommands = {HsmCommands.Status.class, HsmCommands.Reconcile.class})
-final class HsmCommands {
+public final class HsmCommands {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Shows the PKCS#11 library, the token, its mechanisms and its object count.")

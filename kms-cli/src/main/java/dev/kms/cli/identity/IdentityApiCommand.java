@@ -1,5 +1,7 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
+import dev.kms.cli.KmsCli;
+import dev.kms.cli.Params;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -22,7 +24,7 @@ class IdentityApiCommand implements Callable<Integer> {
     public Integer call() {
         KmsCli cli = (KmsCli) spec.root().userObject();
         return cli.print(IdentityOutput.present(cli.callIdentity(spec.parent().name(),
-                IdentityCommand.pascalCase(spec.name()), parameters())));
+                Params.pascalCase(spec.name()), parameters())));
     }
 
     private Map<String, String> parameters() {

@@ -1,4 +1,4 @@
-package dev.kms.cli;
+package dev.kms.cli.identity;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -7,9 +7,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kms.core.model.KeyRef;
+import dev.kms.cli.KmsSession;
+import dev.kms.cli.Params;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.policy.Decision;
 import dev.kms.core.policy.KeyAccess;
 import dev.kms.core.policy.PolicyEvaluation;

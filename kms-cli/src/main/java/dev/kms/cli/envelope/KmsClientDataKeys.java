@@ -1,7 +1,10 @@
-package dev.kms.cli;
+package dev.kms.cli.envelope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kms.cli.CliException;
+import dev.kms.cli.KmsClient;
+import dev.kms.cli.Params;
 import dev.kms.envelope.DataKey;
 import dev.kms.envelope.DataKeyService;
 

@@ -18,6 +18,7 @@ import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.Page;
 import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.service.CreateKeyRequest;
@@ -121,6 +122,8 @@ public final class KmsJsonApi {
             case GENERATE_DATA_KEY -> (api, ctx, r) -> api.generateDataKey(ctx, r, true);
             case GENERATE_DATA_KEY_WITHOUT_PLAINTEXT -> (api, ctx, r) -> api.generateDataKey(ctx, r, false);
             case GENERATE_RANDOM -> KmsJsonApi::generateRandom;
+            case GENERATE_MAC -> KmsJsonApi::generateMac;
+            case VERIFY_MAC -> KmsJsonApi::verifyMac;
             case ENABLE_KEY_ROTATION -> (api, ctx, r) -> api.empty(api.kms.rotation().enableKeyRotation(ctx,
                     r.requiredKeyRef("KeyId"), r.integer("RotationPeriodInDays")));
             case DISABLE_KEY_ROTATION -> (api, ctx, r) -> api.empty(api.kms.rotation().disableKeyRotation(ctx,
@@ -311,6 +314,25 @@ public final class KmsJsonApi {
         return answer(object().put("Plaintext", reveal(kms.crypto().generateRandom(ctx, r.integer("NumberOfBytes")))));
     }
 
+    private Result generateMac(RequestContext ctx, Requests r) {
+        KeyRef keyId = r.requiredKeyRef("KeyId");
+        MacAlgorithm algorithm = r.required("MacAlgorithm", r.enumValue("MacAlgorithm", MacAlgorithm.class));
+        CryptoResults.Mac result = kms.crypto().generateMac(ctx, keyId, r.requiredBlob("Message"), algorithm);
+        return answer(object().put("Mac", base64(result.mac()))
+                .put("MacAlgorithm", result.macAlgorithm().name())
+                .put("KeyId", result.keyArn()), result.keyArn());
+    }
+
+    private Result verifyMac(RequestContext ctx, Requests r) {
+        KeyRef keyId = r.requiredKeyRef("KeyId");
+        MacAlgorithm algorithm = r.required("MacAlgorithm", r.enumValue("MacAlgorithm", MacAlgorithm.class));
+        CryptoResults.Mac result = kms.crypto().verifyMac(ctx, keyId, r.requiredBlob("Message"), algorithm,
+                r.requiredBlob("Mac"));
+        return answer(object().put("KeyId", result.keyArn())
+                .put("MacValid", true)
+                .put("MacAlgorithm", result.macAlgorithm().name()), result.keyArn());
+    }
+
     // ---- rotation
 
     private Result getKeyRotationStatus(RequestContext ctx, Requests r) {
@@ -363,6 +385,10 @@ public final class KmsJsonApi {
         if (key.keyUsage() == KeyUsage.ENCRYPT_DECRYPT) {
             ArrayNode algorithms = m.putArray("EncryptionAlgorithms");
             key.keySpec().encryptionAlgorithms().forEach(a -> algorithms.add(a.name()));
+        }
+        if (key.keyUsage() == KeyUsage.GENERATE_VERIFY_MAC) {
+            ArrayNode algorithms = m.putArray("MacAlgorithms");
+            key.keySpec().macAlgorithms().forEach(a -> algorithms.add(a.name()));
         }
         return m.put("MultiRegion", false)
                 .put("CurrentKeyMaterialId", key.currentMaterial().id().hex());

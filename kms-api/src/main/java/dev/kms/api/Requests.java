@@ -188,7 +188,7 @@ final class Requests {
         return node == null || node.isNull() ? null : node;
     }
 
-    private <T> T required(String path, T value) {
+    <T> T required(String path, T value) {
         if (value == null) {
             throw KmsException.validation(field(path), "Member must not be null");
         }

@@ -524,6 +524,52 @@ class KmsJsonApiTest {
     }
 
     @Test
+    void hmacKey_describesItsMacAlgorithms_andGeneratesAndVerifiesMacs() {
+        JsonNode metadata = call("CreateKey", "{\"KeySpec\": \"HMAC_384\", \"KeyUsage\": \"GENERATE_VERIFY_MAC\"}")
+                .get("KeyMetadata");
+        String keyId = metadata.get("KeyId").asText();
+        assertEquals("HMAC_384", metadata.get("KeySpec").asText());
+        assertEquals("GENERATE_VERIFY_MAC", metadata.get("KeyUsage").asText());
+        assertEquals("[\"HMAC_SHA_384\"]", metadata.get("MacAlgorithms").toString());
+        assertFalse(metadata.has("EncryptionAlgorithms"));
+        call("CreateAlias", "{\"AliasName\": \"alias/signer\", \"TargetKeyId\": \"" + keyId + "\"}");
+
+        JsonNode generated = call("GenerateMac", "{\"KeyId\": \"alias/signer\", \"Message\": \"" + b64("hello")
+                + "\", \"MacAlgorithm\": \"HMAC_SHA_384\"}");
+        assertEquals(ARN_PREFIX + "key/" + keyId, generated.get("KeyId").asText());
+        assertEquals("HMAC_SHA_384", generated.get("MacAlgorithm").asText());
+        String mac = generated.get("Mac").asText();
+        assertEquals(48, Base64.getDecoder().decode(mac).length);
+
+        JsonNode verified = call("VerifyMac", "{\"KeyId\": \"" + keyId + "\", \"Message\": \"" + b64("hello")
+                + "\", \"MacAlgorithm\": \"HMAC_SHA_384\", \"Mac\": \"" + mac + "\"}");
+        assertEquals("{\"KeyId\":\"" + ARN_PREFIX + "key/" + keyId + "\",\"MacValid\":true,"
+                + "\"MacAlgorithm\":\"HMAC_SHA_384\"}", verified.toString());
+
+        KmsException mismatch = assertError(ErrorCode.INVALID_MAC, "VerifyMac", "{\"KeyId\": \"" + keyId
+                + "\", \"Message\": \"" + b64("hellO") + "\", \"MacAlgorithm\": \"HMAC_SHA_384\", \"Mac\": \"" + mac + "\"}");
+        assertEquals("KMSInvalidMacException", mismatch.code().awsName());
+    }
+
+    @Test
+    void macOperations_validateTheirMembersAsAws() {
+        String keyId = call("CreateKey", "{\"KeySpec\": \"HMAC_256\"}").get("KeyMetadata").get("KeyId").asText();
+        KmsException missing = assertError(ErrorCode.VALIDATION, "GenerateMac",
+                "{\"KeyId\": \"" + keyId + "\", \"Message\": \"" + b64("m") + "\"}");
+        assertEquals("1 validation error detected: Value at 'macAlgorithm' failed to satisfy constraint: Member must"
+                + " not be null", missing.getMessage());
+        KmsException unknown = assertError(ErrorCode.VALIDATION, "GenerateMac", "{\"KeyId\": \"" + keyId
+                + "\", \"Message\": \"" + b64("m") + "\", \"MacAlgorithm\": \"HMAC_MD5\"}");
+        assertEquals("1 validation error detected: Value 'HMAC_MD5' at 'macAlgorithm' failed to satisfy constraint:"
+                + " Member must satisfy enum value set: [HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384, HMAC_SHA_512]",
+                unknown.getMessage());
+        assertError(ErrorCode.VALIDATION, "VerifyMac", "{\"KeyId\": \"" + keyId + "\", \"Message\": \""
+                + b64("m") + "\", \"MacAlgorithm\": \"HMAC_SHA_256\"}");
+        assertError(ErrorCode.INVALID_KEY_USAGE, "GenerateMac", "{\"KeyId\": \"" + createKey() + "\", \"Message\": \""
+                + b64("m") + "\", \"MacAlgorithm\": \"HMAC_SHA_256\"}");
+    }
+
+    @Test
     void errorBody_hasAwsTypeAndLowercaseMessage() {
         ObjectNode body = KmsJsonApi.errorBody(new KmsException(ErrorCode.DISABLED, "it is disabled"));
         assertEquals("{\"__type\":\"DisabledException\",\"message\":\"it is disabled\"}", body.toString());

@@ -60,7 +60,7 @@ import java.util.function.Function;
                 TagCommands.TagResource.class, TagCommands.UntagResource.class, TagCommands.ListResourceTags.class,
                 CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class, CryptoCommands.ReEncrypt.class,
                 CryptoCommands.GenerateDataKey.class, CryptoCommands.GenerateDataKeyWithoutPlaintext.class,
-                CryptoCommands.GenerateRandom.class,
+                CryptoCommands.GenerateRandom.class, CryptoCommands.GenerateMac.class, CryptoCommands.VerifyMac.class,
                 RotationCommands.EnableKeyRotation.class, RotationCommands.DisableKeyRotation.class,
                 RotationCommands.GetKeyRotationStatus.class, RotationCommands.RotateKeyOnDemand.class,
                 RotationCommands.ListKeyRotations.class,

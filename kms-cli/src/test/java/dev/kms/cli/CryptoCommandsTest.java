@@ -43,6 +43,27 @@ class CryptoCommandsTest extends CliTestBase {
     }
 
     @Test
+    void generateMac_thenVerifyMac_onAnHmacKey_andAMismatchIsInvalidMac() throws Exception {
+        String hmacKey = kms.ok("create-key", "--key-spec", "HMAC_256", "--key-usage", "GENERATE_VERIFY_MAC")
+                .get("KeyMetadata").get("KeyId").asText();
+        JsonNode generated = kms.ok("generate-mac", "--key-id", hmacKey, "--message", "fileb://" + secretFile,
+                "--mac-algorithm", "HMAC_SHA_256");
+        assertEquals("arn:aws:kms:us-east-1:" + CliFixture.ACCOUNT + ":key/" + hmacKey, generated.get("KeyId").asText());
+        assertEquals("HMAC_SHA_256", generated.get("MacAlgorithm").asText());
+        Path mac = Files.write(home.resolve("mac.bin"), Base64.getDecoder().decode(generated.get("Mac").asText()));
+        assertEquals(32, Files.size(mac));
+
+        JsonNode verified = kms.ok("verify-mac", "--key-id", hmacKey, "--message", "fileb://" + secretFile,
+                "--mac-algorithm", "HMAC_SHA_256", "--mac", "fileb://" + mac);
+        assertTrue(verified.get("MacValid").asBoolean());
+
+        kms.run("verify-mac", "--key-id", hmacKey, "--message", "aGVsbG8=", "--mac-algorithm", "HMAC_SHA_256",
+                "--mac", "fileb://" + mac).assertServiceError("KMSInvalidMacException");
+        kms.run("generate-mac", "--key-id", keyId, "--message", "aGVsbG8=", "--mac-algorithm", "HMAC_SHA_256")
+                .assertServiceError("InvalidKeyUsageException");
+    }
+
+    @Test
     void encrypt_base64Plaintext_decryptsFromBase64Ciphertext() {
         String plaintext = Base64.getEncoder().encodeToString(SECRET);
         String blob = kms.ok("encrypt", "--key-id", keyId, "--plaintext", plaintext).get("CiphertextBlob").asText();

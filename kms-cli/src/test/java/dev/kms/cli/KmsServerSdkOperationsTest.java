@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.kms.model.EncryptResponse;
 import software.amazon.awssdk.services.kms.model.EncryptionAlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyWithoutPlaintextResponse;
+import software.amazon.awssdk.services.kms.model.GenerateMacResponse;
 import software.amazon.awssdk.services.kms.model.GetKeyPolicyResponse;
 import software.amazon.awssdk.services.kms.model.GetKeyRotationStatusResponse;
 import software.amazon.awssdk.services.kms.model.KeyManagerType;
@@ -27,13 +28,16 @@ import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.kms.model.KmsInvalidMacException;
 import software.amazon.awssdk.services.kms.model.ListKeyRotationsResponse;
 import software.amazon.awssdk.services.kms.model.ListKeysResponse;
+import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
 import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.kms.model.ReEncryptResponse;
 import software.amazon.awssdk.services.kms.model.RotationType;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.services.kms.model.VerifyMacResponse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -332,6 +337,30 @@ class KmsServerSdkOperationsTest {
         assertEquals(1024, a.length);
         assertFalse(Arrays.equals(a, b));
         assertEquals(1, admin.generateRandom(r -> r.numberOfBytes(1)).plaintext().asByteArray().length);
+    }
+
+    @Test
+    void generateMac_verifyMac_onAnHmacKey_andAChangedMessageIsInvalidMac() {
+        KeyMetadata key = admin.createKey(r -> r.keySpec(KeySpec.HMAC_512).keyUsage(KeyUsageType.GENERATE_VERIFY_MAC))
+                .keyMetadata();
+        assertEquals(KeyUsageType.GENERATE_VERIFY_MAC, key.keyUsage());
+        assertEquals(List.of(MacAlgorithmSpec.HMAC_SHA_512), key.macAlgorithms());
+        assertFalse(key.hasEncryptionAlgorithms());
+        SdkBytes message = SdkBytes.fromUtf8String("webhook body");
+
+        GenerateMacResponse generated = admin.generateMac(r -> r.keyId(key.keyId()).message(message)
+                .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_512));
+        assertEquals(key.arn(), generated.keyId());
+        assertEquals(MacAlgorithmSpec.HMAC_SHA_512, generated.macAlgorithm());
+        assertEquals(64, generated.mac().asByteArray().length);
+
+        VerifyMacResponse verified = admin.verifyMac(r -> r.keyId(key.arn()).message(message)
+                .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_512).mac(generated.mac()));
+        assertTrue(verified.macValid());
+        assertEquals(key.arn(), verified.keyId());
+        assertThrows(KmsInvalidMacException.class, () -> admin.verifyMac(r -> r.keyId(key.keyId())
+                .message(SdkBytes.fromUtf8String("webhook bodY")).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_512)
+                .mac(generated.mac())));
     }
 
     // ---- rotation

@@ -1,5 +1,6 @@
 package dev.kms.pkcs11;
 
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.MaterialId;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 
@@ -12,8 +13,6 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
  */
 final class KeyTemplates {
     static final int AES_256_BYTES = 32;
-    /** RFC 2104 recommends a key of at least the hash length; SoftHSM2 requires it for CKM_SHA256_HMAC. */
-    static final int HMAC_256_BYTES = 32;
 
     private KeyTemplates() {
     }
@@ -23,9 +22,13 @@ final class KeyTemplates {
         return newKey(AttributeVector.newAESSecretKey().valueLen(AES_256_BYTES), true, false, id, label);
     }
 
-    /** A 32-byte generic-secret token key addressed by its material id; usable only for HMAC sign and verify. */
-    static AttributeVector newHmac256(MaterialId id, String label) {
-        return newKey(AttributeVector.newSecretKey(CKK_GENERIC_SECRET).valueLen(HMAC_256_BYTES), false, true, id,
+    /**
+     * A generic-secret token key for {@code algorithm}, addressed by its material id; usable only for HMAC sign and
+     * verify. It is as long as the hash (AWS's HMAC key lengths; RFC 2104's recommended minimum, which SoftHSM2
+     * enforces).
+     */
+    static AttributeVector newHmac(MaterialId id, MacAlgorithm algorithm, String label) {
+        return newKey(AttributeVector.newSecretKey(CKK_GENERIC_SECRET).valueLen(algorithm.length()), false, true, id,
                 label);
     }
 

@@ -3,6 +3,8 @@ package dev.kms.pkcs11;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.MacAlgorithm;
+import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.port.SessionPoolStats;
@@ -34,7 +36,10 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE_LEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_GENERIC_SECRET_KEY_GEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA224_HMAC;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA256_HMAC;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA384_HMAC;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA512_HMAC;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_ATTRIBUTE_VALUE_INVALID;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_GENERAL_ERROR;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN;
@@ -43,7 +48,8 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.Category;
 
 /**
  * The {@link Hsm} port on a PKCS#11 token: keys are token objects addressed by CKA_ID, AES-GCM and
- * HMAC-SHA-256 run in the token, sessions come from a pool. Safe for concurrent use; close it to release the token.
+ * HMAC-SHA-224/256/384/512 run in the token, sessions come from a pool. Safe for concurrent use; close it to release
+ * the token.
  */
 public final class Pkcs11Hsm implements Hsm, AutoCloseable {
     private static final int TAG_BITS = 8 * AeadCiphertext.TAG_LENGTH;
@@ -147,9 +153,9 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
         if (spec == KeySpec.SYMMETRIC_DEFAULT) {
             mechanism = CKM_AES_KEY_GEN;
             template = KeyTemplates.newAes256(id, label);
-        } else if (spec == KeySpec.HMAC_256) {
+        } else if (spec != null && spec.defaultUsage() == KeyUsage.GENERATE_VERIFY_MAC) {
             mechanism = CKM_GENERIC_SECRET_KEY_GEN;
-            template = KeyTemplates.newHmac256(id, label);
+            template = KeyTemplates.newHmac(id, spec.macAlgorithms().get(0), label);
         } else {
             throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
         }
@@ -204,22 +210,22 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
     }
 
     @Override
-    public byte[] mac(MaterialId id, byte[] data) {
+    public byte[] mac(MaterialId id, MacAlgorithm algorithm, byte[] data) {
         return withKey("computing a MAC with key material " + id, id, (session, handle) -> {
             if (data.length > 0) {
-                return session.signSingle(hmacSha256(), handle, data);
+                return session.signSingle(hmac(algorithm), handle, data);
             }
             // Like C_Encrypt, C_Sign refuses empty input in SoftHSM2; C_SignFinal alone MACs the empty message.
-            session.signInit(hmacSha256(), handle);
+            session.signInit(hmac(algorithm), handle);
             return session.signFinal();
         });
     }
 
     /** The token compares the MAC (C_Verify), so the expected value never leaves it. */
     @Override
-    public boolean verifyMac(MaterialId id, byte[] data, byte[] mac) {
+    public boolean verifyMac(MaterialId id, MacAlgorithm algorithm, byte[] data, byte[] mac) {
         return withKey("verifying a MAC with key material " + id, id, (session, handle) -> {
-            session.verifyInit(hmacSha256(), handle);
+            session.verifyInit(hmac(algorithm), handle);
             try {
                 // An empty MAC would reach SoftHSM2 as a null pointer (CKR_ARGUMENTS_BAD, operation left active);
                 // a one-byte one is refused as CKR_SIGNATURE_LEN_RANGE and ends the operation.
@@ -455,8 +461,13 @@ public final class Pkcs11Hsm implements Hsm, AutoCloseable {
     }
 
     /** A new instance per call: the wrapper binds a Mechanism to the module it is used with. */
-    private static Mechanism hmacSha256() {
-        return new Mechanism(CKM_SHA256_HMAC);
+    private static Mechanism hmac(MacAlgorithm algorithm) {
+        return new Mechanism(switch (algorithm) {
+            case HMAC_SHA_224 -> CKM_SHA224_HMAC;
+            case HMAC_SHA_256 -> CKM_SHA256_HMAC;
+            case HMAC_SHA_384 -> CKM_SHA384_HMAC;
+            case HMAC_SHA_512 -> CKM_SHA512_HMAC;
+        });
     }
 
     @FunctionalInterface

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Cryptographic commands: aws kms encrypt, decrypt, re-encrypt, generate-data-key(-without-plaintext),
- * generate-random. Blobs are {@code fileb://PATH} or base64; contexts {@code k=v,k2=v2} or JSON.
+ * generate-random, generate-mac, verify-mac. Blobs are {@code fileb://PATH} or base64; contexts {@code k=v,k2=v2} or
+ * JSON.
  */
 public final class CryptoCommands {
     private CryptoCommands() {
@@ -95,5 +96,29 @@ public final class CryptoCommands {
     public static final class GenerateRandom extends ApiCommand {
         @Option(names = "--number-of-bytes")
         Integer numberOfBytes;
+    }
+
+    @Command(name = "generate-mac", mixinStandardHelpOptions = true,
+            description = "Computes the HMAC of up to 4096 bytes under an HMAC key, inside the HSM.")
+    public static final class GenerateMac extends CryptoCommand {
+        @Mixin
+        KeyIdOption keyId;
+        @Option(names = "--message", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode message;
+        @Option(names = "--mac-algorithm", required = true, description = "HMAC_SHA_224, _256, _384 or _512, as the key")
+        String macAlgorithm;
+    }
+
+    @Command(name = "verify-mac", mixinStandardHelpOptions = true,
+            description = "Checks an HMAC inside the HSM; a mismatch is KMSInvalidMacException.")
+    public static final class VerifyMac extends CryptoCommand {
+        @Mixin
+        KeyIdOption keyId;
+        @Option(names = "--message", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode message;
+        @Option(names = "--mac-algorithm", required = true, description = "HMAC_SHA_224, _256, _384 or _512, as the key")
+        String macAlgorithm;
+        @Option(names = "--mac", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode mac;
     }
 }

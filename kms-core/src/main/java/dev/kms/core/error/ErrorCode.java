@@ -13,6 +13,8 @@ public enum ErrorCode {
     INVALID_STATE("KMSInvalidStateException", 400, null, 400),
     INVALID_CIPHERTEXT("InvalidCiphertextException", 400, null, 400),
     INCORRECT_KEY("IncorrectKeyException", 400, null, 400),
+    /** VerifyMac: the MAC is not the one the message, key and algorithm give. */
+    INVALID_MAC("KMSInvalidMacException", 400, null, 400),
     ALREADY_EXISTS("AlreadyExistsException", 400, "EntityAlreadyExists", 409),
     VALIDATION("ValidationException", 400, "ValidationError", 400),
     LIMIT_EXCEEDED("LimitExceededException", 400, "LimitExceeded", 409),

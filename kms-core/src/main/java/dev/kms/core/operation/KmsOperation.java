@@ -41,6 +41,8 @@ public enum KmsOperation {
     GENERATE_DATA_KEY("GenerateDataKey", Access.READ, "KeyId"),
     GENERATE_DATA_KEY_WITHOUT_PLAINTEXT("GenerateDataKeyWithoutPlaintext", Access.READ, "KeyId"),
     GENERATE_RANDOM("GenerateRandom", Access.READ),
+    GENERATE_MAC("GenerateMac", Access.READ, "KeyId"),
+    VERIFY_MAC("VerifyMac", Access.READ, "KeyId"),
     // rotation
     ENABLE_KEY_ROTATION("EnableKeyRotation", Access.WRITE, "KeyId"),
     DISABLE_KEY_ROTATION("DisableKeyRotation", Access.WRITE, "KeyId"),

@@ -19,6 +19,7 @@ public final class ConditionKeys {
     public static final String KEY_USAGE = "kms:KeyUsage";
     public static final String KEY_ORIGIN = "kms:KeyOrigin";
     public static final String REQUEST_ALIAS = "kms:RequestAlias";
+    public static final String MAC_ALGORITHM = "kms:MacAlgorithm";
     public static final String ROTATION_PERIOD_IN_DAYS = "kms:RotationPeriodInDays";
     public static final String SCHEDULE_KEY_DELETION_PENDING_WINDOW_IN_DAYS = "kms:ScheduleKeyDeletionPendingWindowInDays";
     public static final String PRINCIPAL_ARN = "aws:PrincipalArn";

@@ -1,6 +1,7 @@
 package dev.kms.core.port;
 
 import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.MaterialId;
 
 import java.util.List;
@@ -13,7 +14,7 @@ public interface Hsm {
 
     /**
      * Generates a new sensitive, non-extractable key of {@code spec} inside the token: an AES-256 key for
-     * SYMMETRIC_DEFAULT, a 32-byte HMAC key for HMAC_256.
+     * SYMMETRIC_DEFAULT, an HMAC key of the hash's length for HMAC_224 to HMAC_512.
      */
     void generateKey(MaterialId id, KeySpec spec, String label);
 
@@ -27,16 +28,27 @@ public interface Hsm {
     byte[] decrypt(MaterialId id, AeadCiphertext ciphertext, byte[] associatedData);
 
     /**
-     * HMAC-SHA-256 of {@code data} inside the token under an HMAC_256 key. A key of another spec raises
-     * InvalidKeyUsageException; a material missing from the token raises KeyUnavailableException.
+     * The {@code algorithm} MAC of {@code data} inside the token under an HMAC key (the caller matches the algorithm
+     * to the key's spec). A key of another kind raises InvalidKeyUsageException; a material missing from the token
+     * raises KeyUnavailableException.
      */
-    byte[] mac(MaterialId id, byte[] data);
+    byte[] mac(MaterialId id, MacAlgorithm algorithm, byte[] data);
 
     /**
-     * Whether {@code mac} is the HMAC-SHA-256 of {@code data} under an HMAC_256 key, checked inside the token
-     * or in constant time. A wrong MAC of any length is {@code false}; key errors are raised as for {@link #mac}.
+     * Whether {@code mac} is the {@code algorithm} MAC of {@code data}, checked inside the token or in constant
+     * time. A wrong MAC of any length is {@code false}; key errors are raised as for {@link #mac}.
      */
-    boolean verifyMac(MaterialId id, byte[] data, byte[] mac);
+    boolean verifyMac(MaterialId id, MacAlgorithm algorithm, byte[] data, byte[] mac);
+
+    /** HMAC-SHA-256 under an HMAC_256 key, as the service's own keys (the audit seal) use it. */
+    default byte[] mac(MaterialId id, byte[] data) {
+        return mac(id, MacAlgorithm.HMAC_SHA_256, data);
+    }
+
+    /** {@link #verifyMac(MaterialId, MacAlgorithm, byte[], byte[])} with HMAC-SHA-256. */
+    default boolean verifyMac(MaterialId id, byte[] data, byte[] mac) {
+        return verifyMac(id, MacAlgorithm.HMAC_SHA_256, data, mac);
+    }
 
     /** Random bytes from the token's generator. */
     byte[] generateRandom(int length);

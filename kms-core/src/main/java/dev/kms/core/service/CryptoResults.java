@@ -1,6 +1,7 @@
 package dev.kms.core.service;
 
 import dev.kms.core.model.EncryptionAlgorithm;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.secret.Plaintext;
 
 /** Results of the cryptographic operations; every KeyId is the full key ARN, as AWS returns it. */
@@ -20,5 +21,9 @@ public final class CryptoResults {
 
     /** A data key; {@code plaintext} is null for GenerateDataKeyWithoutPlaintext. */
     public record DataKey(String keyArn, byte[] ciphertextBlob, Plaintext plaintext) {
+    }
+
+    /** A MAC with the algorithm and the ARN of the key that computed (or verified) it. */
+    public record Mac(String keyArn, byte[] mac, MacAlgorithm macAlgorithm) {
     }
 }

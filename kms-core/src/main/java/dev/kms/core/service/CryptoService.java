@@ -8,6 +8,7 @@ import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.EncryptionAlgorithm;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.KeyMaterial;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
@@ -18,15 +19,21 @@ import dev.kms.core.port.Hsm;
 import dev.kms.core.service.CryptoResults.DataKey;
 import dev.kms.core.service.CryptoResults.Decrypted;
 import dev.kms.core.service.CryptoResults.Encrypted;
+import dev.kms.core.service.CryptoResults.Mac;
 import dev.kms.core.service.CryptoResults.ReEncrypted;
 
 import java.util.Map;
 import java.util.UUID;
 
-/** Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and GenerateRandom, all inside the HSM. */
+/**
+ * Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom, GenerateMac and VerifyMac, all
+ * inside the HSM.
+ */
 public final class CryptoService {
     static final int MAX_PLAINTEXT = 4096;
     static final int MAX_RANDOM_BYTES = 1024;
+    static final int MAX_MAC_MESSAGE = 4096;
+    static final int MAX_MAC = 6144;
 
     private final KeyRepository keys;
     private final Hsm hsm;
@@ -98,6 +105,55 @@ public final class CryptoService {
         }
         keys.authorizer().authorizeAccountAction(caller, KmsOperation.GENERATE_RANDOM.action());
         return Plaintext.adopt(hsm.generateRandom(numberOfBytes));
+    }
+
+    /** The HMAC of {@code message} under an HMAC key, computed in the token. */
+    public Mac generateMac(RequestContext caller, KeyRef keyRef, byte[] message, MacAlgorithm algorithm) {
+        requireMessage(message);
+        KmsKey key = macKey(caller, keyRef, KmsOperation.GENERATE_MAC.action(), algorithm);
+        return new Mac(keys.arn(key), hsm.mac(key.currentMaterial().id(), algorithm, message), algorithm);
+    }
+
+    /**
+     * Checks {@code mac} against {@code message} inside the token; a mismatch is KMSInvalidMacException, as AWS
+     * answers it, so a caller cannot mistake a refusal for a pass.
+     */
+    public Mac verifyMac(RequestContext caller, KeyRef keyRef, byte[] message, MacAlgorithm algorithm, byte[] mac) {
+        requireMessage(message);
+        if (mac == null || mac.length < 1 || mac.length > MAX_MAC) {
+            throw KmsException.validation("mac", "Member must have length between 1 and " + MAX_MAC);
+        }
+        KmsKey key = macKey(caller, keyRef, KmsOperation.VERIFY_MAC.action(), algorithm);
+        if (!hsm.verifyMac(key.currentMaterial().id(), algorithm, message, mac)) {
+            throw new KmsException(ErrorCode.INVALID_MAC, "The MAC does not match the message, the key and the"
+                    + " MAC algorithm.");
+        }
+        return new Mac(keys.arn(key), mac, algorithm);
+    }
+
+    private static void requireMessage(byte[] message) {
+        if (message == null || message.length < 1 || message.length > MAX_MAC_MESSAGE) {
+            throw KmsException.validation("message", "Member must have length between 1 and " + MAX_MAC_MESSAGE);
+        }
+    }
+
+    /** A usable HMAC key of {@code algorithm}, authorized for {@code action} with kms:MacAlgorithm. */
+    private KmsKey macKey(RequestContext caller, KeyRef keyRef, Action action, MacAlgorithm algorithm) {
+        if (algorithm == null) {
+            throw KmsException.validation("macAlgorithm", "Member must not be null");
+        }
+        KmsKey key = keys.resolveAuthorized(caller, keyRef, "keyId", action,
+                ConditionKeys.builder().put(ConditionKeys.MAC_ALGORITHM, algorithm.name()));
+        if (key.keyUsage() != KeyUsage.GENERATE_VERIFY_MAC) {
+            throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
+                    "Key usage of the key is " + key.keyUsage() + ", not GENERATE_VERIFY_MAC.");
+        }
+        if (!key.keySpec().macAlgorithms().contains(algorithm)) {
+            throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
+                    "MAC algorithm " + algorithm + " is not supported by a " + key.keySpec() + " key.");
+        }
+        key.state().requireUsable(keys.arn(key));
+        return key;
     }
 
     private byte[] seal(KmsKey key, byte[] plaintext, EncryptionContext ctx) {

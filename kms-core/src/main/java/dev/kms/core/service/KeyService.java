@@ -58,9 +58,6 @@ public final class KeyService {
         String description = request.description() == null ? "" : request.description();
         requireDescription(description);
         KeySpec spec = request.keySpec() == null ? KeySpec.SYMMETRIC_DEFAULT : request.keySpec();
-        if (!spec.offeredToCustomers()) {
-            throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "KeySpec " + spec + " is not supported by this service.");
-        }
         KeyUsage usage = request.keyUsage() == null ? spec.defaultUsage() : request.keyUsage();
         if (!spec.supports(usage)) {
             throw KmsException.validation("keyUsage", "KeyUsage " + usage + " is not compatible with KeySpec " + spec);

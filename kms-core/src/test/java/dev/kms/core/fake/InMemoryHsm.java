@@ -3,6 +3,8 @@ package dev.kms.core.fake;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
+import dev.kms.core.model.MacAlgorithm;
+import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
 
@@ -22,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A fake {@link Hsm} on the JDK's AES/GCM and HmacSHA256 with keys in a map; same error semantics as the token. */
 public final class InMemoryHsm implements Hsm {
-    private static final int KEY_BYTES = 32;
+    private static final int AES_KEY_BYTES = 32;
 
     private final SecureRandom random = new SecureRandom();
     private final Map<MaterialId, StoredKey> keys = new ConcurrentHashMap<>();
@@ -49,14 +51,18 @@ public final class InMemoryHsm implements Hsm {
     @Override
     public void generateKey(MaterialId id, KeySpec spec, String label) {
         String algorithm;
+        int length;
         if (spec == KeySpec.SYMMETRIC_DEFAULT) {
             algorithm = "AES";
-        } else if (spec == KeySpec.HMAC_256) {
-            algorithm = "HmacSHA256";
+            length = AES_KEY_BYTES;
+        } else if (spec != null && spec.defaultUsage() == KeyUsage.GENERATE_VERIFY_MAC) {
+            MacAlgorithm mac = spec.macAlgorithms().get(0);
+            algorithm = jdkName(mac);
+            length = mac.length();
         } else {
             throw new KmsException(ErrorCode.UNSUPPORTED_OPERATION, "key spec " + spec + " is not supported");
         }
-        byte[] value = new byte[KEY_BYTES];
+        byte[] value = new byte[length];
         random.nextBytes(value);
         try {
             StoredKey previous = keys.putIfAbsent(id, new StoredKey(new SecretKeySpec(value, algorithm), spec, label));
@@ -104,20 +110,29 @@ public final class InMemoryHsm implements Hsm {
     }
 
     @Override
-    public byte[] mac(MaterialId id, byte[] data) {
-        SecretKeySpec key = key(id, KeySpec.HMAC_256);
+    public byte[] mac(MaterialId id, MacAlgorithm algorithm, byte[] data) {
+        StoredKey stored = stored(id);
+        if (!stored.spec.macAlgorithms().contains(algorithm)) {
+            throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
+                    "key material " + id + " is a " + stored.spec + " key, not one for " + algorithm);
+        }
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            Mac mac = Mac.getInstance(jdkName(algorithm));
+            mac.init(stored.key);
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
-            throw new KmsException(ErrorCode.INTERNAL, "HMAC-SHA-256 failed", e);
+            throw new KmsException(ErrorCode.INTERNAL, algorithm + " failed", e);
         }
     }
 
     @Override
-    public boolean verifyMac(MaterialId id, byte[] data, byte[] mac) {
-        return MessageDigest.isEqual(mac(id, data), mac);
+    public boolean verifyMac(MaterialId id, MacAlgorithm algorithm, byte[] data, byte[] mac) {
+        return MessageDigest.isEqual(mac(id, algorithm, data), mac);
+    }
+
+    /** HMAC_SHA_384 is the JDK's HmacSHA384. */
+    private static String jdkName(MacAlgorithm algorithm) {
+        return "HmacSHA" + algorithm.name().substring("HMAC_SHA_".length());
     }
 
     @Override
@@ -163,11 +178,16 @@ public final class InMemoryHsm implements Hsm {
                 List.of("AES-GCM", "HMAC-SHA-256"), keys.size());
     }
 
-    private SecretKeySpec key(MaterialId id, KeySpec required) {
+    private StoredKey stored(MaterialId id) {
         StoredKey stored = keys.get(id);
         if (stored == null) {
             throw new KmsException(ErrorCode.KEY_UNAVAILABLE, "key material " + id + " is not available in the HSM");
         }
+        return stored;
+    }
+
+    private SecretKeySpec key(MaterialId id, KeySpec required) {
+        StoredKey stored = stored(id);
         if (stored.spec != required) {
             throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
                     "key material " + id + " is a " + stored.spec + " key, not " + required);

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class KmsOperationTest {
     private static final Set<String> CRYPTO = Set.of("Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey",
-            "GenerateDataKeyWithoutPlaintext", "GenerateRandom");
+            "GenerateDataKeyWithoutPlaintext", "GenerateRandom", "GenerateMac", "VerifyMac");
 
     @Test
     void readOnly_isCloudTrails_describeListGetAndTheCryptographicOperations() {
@@ -38,6 +38,6 @@ class KmsOperationTest {
         assertSame(KmsOperation.LIST_KEY_ROTATIONS, KmsOperation.ofWireName("ListKeyRotations"));
         assertNull(KmsOperation.ofWireName("CreateGrant"));
         assertNull(KmsOperation.ofWireName(null));
-        assertEquals(29, KmsOperation.values().length);
+        assertEquals(31, KmsOperation.values().length);
     }
 }

@@ -18,6 +18,7 @@ import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.KeyState;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.model.Origin;
 import dev.kms.core.model.Page;
@@ -26,6 +27,7 @@ import dev.kms.core.port.Hsm;
 import dev.kms.core.port.MetadataStore;
 import dev.kms.core.service.CryptoResults.DataKey;
 import dev.kms.core.service.CryptoResults.Encrypted;
+import dev.kms.core.service.CryptoResults.Mac;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -141,13 +143,102 @@ public abstract class KmsScenarios {
     }
 
     @Test
-    void createKey_withSpecNotOfferedToCustomers_failsUnsupportedAndCreatesNothing() {
+    void createKey_withHmacSpecAndEncryptUsage_failsValidationAndCreatesNothing() {
         int before = hsm.listKeys().size();
-        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(ROOT, 
-                new CreateKeyRequest(null, KeySpec.HMAC_256, null, null)));
-        assertError(ErrorCode.UNSUPPORTED_OPERATION, "HMAC_256", () -> kms.keys().createKey(ROOT, 
-                new CreateKeyRequest(null, KeySpec.HMAC_256, KeyUsage.GENERATE_VERIFY_MAC, null)));
+        assertError(ErrorCode.VALIDATION, "keyUsage", () -> kms.keys().createKey(ROOT,
+                new CreateKeyRequest(null, KeySpec.HMAC_256, KeyUsage.ENCRYPT_DECRYPT, null)));
         assertEquals(before, hsm.listKeys().size());
+    }
+
+    // ---- HMAC keys: GenerateMac, VerifyMac --------------------------------------------------------------
+
+    private KmsKey newHmacKey(KeySpec spec) {
+        return kms.keys().createKey(ROOT, new CreateKeyRequest(null, spec, null, null));
+    }
+
+    @Test
+    void hmacKeys_ofEverySpec_generateAndVerifyTheirMac() {
+        for (KeySpec spec : List.of(KeySpec.HMAC_224, KeySpec.HMAC_256, KeySpec.HMAC_384, KeySpec.HMAC_512)) {
+            KmsKey key = newHmacKey(spec);
+            assertEquals(KeyUsage.GENERATE_VERIFY_MAC, key.keyUsage(), spec.name());
+            assertTrue(tokenMaterialIds().contains(key.currentMaterial().id()), spec.name());
+            MacAlgorithm algorithm = spec.macAlgorithms().get(0);
+
+            Mac mac = kms.crypto().generateMac(ROOT, ref(key.keyId()), SECRET, algorithm);
+            assertEquals(DEPLOYMENT.keyArn(key.keyId()), mac.keyArn());
+            assertEquals(algorithm, mac.macAlgorithm());
+            assertEquals(algorithm.length(), mac.mac().length, spec.name());
+            assertArrayEquals(mac.mac(), kms.crypto().generateMac(ROOT, ref(key.keyId()), SECRET, algorithm).mac());
+
+            Mac verified = kms.crypto().verifyMac(ROOT, ref(key.keyId()), SECRET, algorithm, mac.mac());
+            assertEquals(DEPLOYMENT.keyArn(key.keyId()), verified.keyArn());
+            assertEquals(algorithm, verified.macAlgorithm());
+        }
+    }
+
+    @Test
+    void verifyMac_withAnyChangedInput_failsInvalidMac() {
+        KmsKey key = newHmacKey(KeySpec.HMAC_256);
+        KmsKey other = newHmacKey(KeySpec.HMAC_256);
+        byte[] mac = kms.crypto().generateMac(ROOT, ref(key.keyId()), SECRET, MacAlgorithm.HMAC_SHA_256).mac();
+        byte[] flipped = mac.clone();
+        flipped[0] ^= 1;
+        String mismatch = "does not match";
+        assertError(ErrorCode.INVALID_MAC, mismatch,
+                () -> kms.crypto().verifyMac(ROOT, ref(key.keyId()), SECRET, MacAlgorithm.HMAC_SHA_256, flipped));
+        assertError(ErrorCode.INVALID_MAC, mismatch, () -> kms.crypto().verifyMac(ROOT, ref(key.keyId()),
+                "attack at dusk".getBytes(StandardCharsets.UTF_8), MacAlgorithm.HMAC_SHA_256, mac));
+        assertError(ErrorCode.INVALID_MAC, mismatch,
+                () -> kms.crypto().verifyMac(ROOT, ref(other.keyId()), SECRET, MacAlgorithm.HMAC_SHA_256, mac));
+        assertError(ErrorCode.INVALID_MAC, mismatch, () -> kms.crypto().verifyMac(ROOT, ref(key.keyId()), SECRET,
+                MacAlgorithm.HMAC_SHA_256, Arrays.copyOf(mac, 16)));
+    }
+
+    @Test
+    void macOperations_withTheWrongKeyOrAlgorithm_failInvalidKeyUsage() {
+        KmsKey hmac = newHmacKey(KeySpec.HMAC_256);
+        KmsKey aes = newKey();
+        assertError(ErrorCode.INVALID_KEY_USAGE, "HMAC_SHA_384 is not supported by a HMAC_256 key",
+                () -> kms.crypto().generateMac(ROOT, ref(hmac.keyId()), SECRET, MacAlgorithm.HMAC_SHA_384));
+        assertError(ErrorCode.INVALID_KEY_USAGE, "not GENERATE_VERIFY_MAC",
+                () -> kms.crypto().generateMac(ROOT, ref(aes.keyId()), SECRET, MacAlgorithm.HMAC_SHA_256));
+        assertError(ErrorCode.INVALID_KEY_USAGE, "not GENERATE_VERIFY_MAC", () -> kms.crypto().verifyMac(ROOT,
+                ref(aes.keyId()), SECRET, MacAlgorithm.HMAC_SHA_256, new byte[32]));
+        assertError(ErrorCode.INVALID_KEY_USAGE, "not ENCRYPT_DECRYPT",
+                () -> kms.crypto().encrypt(ROOT, ref(hmac.keyId()), SECRET, null, null));
+        assertError(ErrorCode.INVALID_KEY_USAGE, "not ENCRYPT_DECRYPT", () -> kms.crypto().generateDataKey(ROOT,
+                ref(hmac.keyId()), null, DataKeySpec.AES_256, null, true));
+    }
+
+    @Test
+    void macOperations_withBadInput_failValidation() {
+        KmsKey key = newHmacKey(KeySpec.HMAC_512);
+        assertError(ErrorCode.VALIDATION, "'message'",
+                () -> kms.crypto().generateMac(ROOT, ref(key.keyId()), new byte[0], MacAlgorithm.HMAC_SHA_512));
+        assertError(ErrorCode.VALIDATION, "between 1 and 4096",
+                () -> kms.crypto().generateMac(ROOT, ref(key.keyId()), new byte[4097], MacAlgorithm.HMAC_SHA_512));
+        assertError(ErrorCode.VALIDATION, "'macAlgorithm'",
+                () -> kms.crypto().generateMac(ROOT, ref(key.keyId()), SECRET, null));
+        assertError(ErrorCode.VALIDATION, "'mac'", () -> kms.crypto().verifyMac(ROOT, ref(key.keyId()), SECRET,
+                MacAlgorithm.HMAC_SHA_512, new byte[0]));
+        assertError(ErrorCode.VALIDATION, "between 1 and 6144", () -> kms.crypto().verifyMac(ROOT,
+                ref(key.keyId()), SECRET, MacAlgorithm.HMAC_SHA_512, new byte[6145]));
+        assertEquals(64, kms.crypto().generateMac(ROOT, ref(key.keyId()), new byte[4096],
+                MacAlgorithm.HMAC_SHA_512).mac().length);
+    }
+
+    @Test
+    void hmacKeys_whenDisabled_failDisabled_andRefuseRotation() {
+        KmsKey key = newHmacKey(KeySpec.HMAC_384);
+        assertError(ErrorCode.UNSUPPORTED_OPERATION, "does not support rotation",
+                () -> kms.rotation().enableKeyRotation(ROOT, ref(key.keyId()), null));
+        assertError(ErrorCode.UNSUPPORTED_OPERATION, "does not support rotation",
+                () -> kms.rotation().rotateKeyOnDemand(ROOT, ref(key.keyId())));
+        kms.keys().disableKey(ROOT, ref(key.keyId()));
+        assertError(ErrorCode.DISABLED, "is disabled",
+                () -> kms.crypto().generateMac(ROOT, ref(key.keyId()), SECRET, MacAlgorithm.HMAC_SHA_384));
+        assertError(ErrorCode.DISABLED, "is disabled", () -> kms.crypto().verifyMac(ROOT, ref(key.keyId()), SECRET,
+                MacAlgorithm.HMAC_SHA_384, new byte[48]));
     }
 
     @Test

@@ -105,7 +105,11 @@ public final class InMemoryHsm implements Hsm {
 
     @Override
     public byte[] mac(MaterialId id, byte[] data) {
-        SecretKeySpec key = key(id, KeySpec.HMAC_256);
+        return hmacSha256(key(id, KeySpec.HMAC_256), data);
+    }
+
+    /** The JDK's HMAC-SHA-256; {@link InMemoryTrailSealer} seals with it too. */
+    static byte[] hmacSha256(SecretKeySpec key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);

@@ -1,12 +1,8 @@
 package dev.kms.core.fake;
 
 import dev.kms.core.audit.TrailSealer;
-import dev.kms.core.error.ErrorCode;
-import dev.kms.core.error.KmsException;
 
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 
@@ -34,13 +30,7 @@ public final class InMemoryTrailSealer implements TrailSealer {
 
     @Override
     public byte[] seal(byte[] digest) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(digest);
-        } catch (GeneralSecurityException e) {
-            throw new KmsException(ErrorCode.INTERNAL, "HMAC-SHA256 unavailable", e);
-        }
+        return InMemoryHsm.hmacSha256(key, digest);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.Concurrently;
 import dev.kms.core.port.Hsm.AeadCiphertext;
 import dev.kms.core.port.Hsm.HsmStatus;
 import dev.kms.core.port.Hsm.TokenObject;
@@ -31,10 +32,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -295,32 +292,24 @@ class Pkcs11HsmTest {
 
     @Test
     void concurrentKeyCreationAndDestruction_fromSeveralThreads_leavesEveryKeyUsable() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<List<MaterialId>>> results = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                results.add(pool.submit(() -> {
-                    List<MaterialId> kept = new ArrayList<>();
-                    for (int i = 0; i < 15; i++) {
-                        MaterialId id = MaterialId.random();
-                        hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "kms/concurrent/" + i);
-                        if (i % 3 == 0) {
-                            hsm.destroyKey(id);
-                        } else {
-                            kept.add(id);
-                        }
-                    }
-                    return kept;
-                }));
-            }
-            byte[] data = {1, 2, 3};
-            for (Future<List<MaterialId>> result : results) {
-                for (MaterialId id : result.get(2, TimeUnit.MINUTES)) {
-                    assertArrayEquals(data, hsm.decrypt(id, hsm.encrypt(id, data, new byte[0]), new byte[0]));
+        List<List<MaterialId>> keptByThread = Concurrently.onThreads(4, thread -> {
+            List<MaterialId> kept = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                MaterialId id = MaterialId.random();
+                hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "kms/concurrent/" + i);
+                if (i % 3 == 0) {
+                    hsm.destroyKey(id);
+                } else {
+                    kept.add(id);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+            return kept;
+        });
+        byte[] data = {1, 2, 3};
+        for (List<MaterialId> kept : keptByThread) {
+            for (MaterialId id : kept) {
+                assertArrayEquals(data, hsm.decrypt(id, hsm.encrypt(id, data, new byte[0]), new byte[0]));
+            }
         }
     }
 
@@ -328,30 +317,18 @@ class Pkcs11HsmTest {
     void concurrentRoundTrips_withFewerSessionsThanThreads_allSucceed() throws Exception {
         try (Pkcs11Hsm small = token.openHsm(3)) {
             List<MaterialId> keys = List.of(newKey(small), newKey(small));
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<?>> results = new ArrayList<>();
-                for (int t = 0; t < 8; t++) {
-                    long seed = 100 + t;
-                    results.add(pool.submit(() -> {
-                        SplittableRandom random = new SplittableRandom(seed);
-                        for (int i = 0; i < 300; i++) {
-                            MaterialId id = keys.get(random.nextInt(keys.size()));
-                            byte[] data = new byte[random.nextInt(1, 2048)];
-                            byte[] aad = new byte[random.nextInt(0, 100)];
-                            random.nextBytes(data);
-                            random.nextBytes(aad);
-                            assertArrayEquals(data, small.decrypt(id, small.encrypt(id, data, aad), aad));
-                        }
-                        return null;
-                    }));
+            Concurrently.onThreads(8, thread -> {
+                SplittableRandom random = new SplittableRandom(100 + thread);
+                for (int i = 0; i < 300; i++) {
+                    MaterialId id = keys.get(random.nextInt(keys.size()));
+                    byte[] data = new byte[random.nextInt(1, 2048)];
+                    byte[] aad = new byte[random.nextInt(0, 100)];
+                    random.nextBytes(data);
+                    random.nextBytes(aad);
+                    assertArrayEquals(data, small.decrypt(id, small.encrypt(id, data, aad), aad));
                 }
-                for (Future<?> result : results) {
-                    result.get(2, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
         }
     }
 

@@ -109,30 +109,7 @@ class Pkcs11HsmTest {
     @Test
     void generateKey_createsSensitiveNonExtractableTokenKey() throws Exception {
         MaterialId id = newKey(hsm);
-
-        AttributeVector attributes = token.raw((module, session) -> session.getAttrValues(handleOf(session, id),
-                CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE, CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE,
-                CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_VERIFY, CKA_DERIVE, CKA_MODIFIABLE,
-                CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_ID, CKA_LABEL));
-
-        assertEquals(Boolean.TRUE, attributes.token());
-        assertEquals(Boolean.TRUE, attributes.private_());
-        assertEquals(Boolean.TRUE, attributes.sensitive());
-        assertEquals(Boolean.TRUE, attributes.alwaysSensitive());
-        assertEquals(Boolean.FALSE, attributes.extractable());
-        assertEquals(Boolean.TRUE, attributes.neverExtractable());
-        assertEquals(Boolean.TRUE, attributes.encrypt());
-        assertEquals(Boolean.TRUE, attributes.decrypt());
-        assertEquals(Boolean.FALSE, attributes.wrap());
-        assertEquals(Boolean.FALSE, attributes.unwrap());
-        assertEquals(Boolean.FALSE, attributes.sign());
-        assertEquals(Boolean.FALSE, attributes.verify());
-        assertEquals(Boolean.FALSE, attributes.derive());
-        assertEquals(Boolean.FALSE, attributes.modifiable());
-        assertEquals(CKK_AES, attributes.keyType());
-        assertEquals(32, attributes.valueLen());
-        assertArrayEquals(id.bytes(), attributes.id());
-        assertEquals("label-" + id, attributes.label());
+        assertSensitiveTokenKey(id, KeySpec.SYMMETRIC_DEFAULT, "label-" + id);
     }
 
     @Test
@@ -143,7 +120,20 @@ class Pkcs11HsmTest {
     @Test
     void generateKey_hmac_createsSensitiveNonExtractableGenericSecretForSignVerifyOnly() throws Exception {
         MaterialId id = newHmacKey(hsm);
+        assertSensitiveTokenKey(id, KeySpec.HMAC_256, "hmac-" + id);
+    }
 
+    @Test
+    void hmacKeyValue_cannotBeRead() throws Exception {
+        assertEquals(CKR_ATTRIBUTE_SENSITIVE, readValueError(newHmacKey(hsm)));
+    }
+
+    /**
+     * The attributes of a generated key: a sensitive, never extractable 32-byte token key that can do what its spec
+     * is for (AES keys encrypt and decrypt, HMAC keys sign and verify) and nothing else.
+     */
+    private static void assertSensitiveTokenKey(MaterialId id, KeySpec spec, String label) throws Exception {
+        boolean aes = spec == KeySpec.SYMMETRIC_DEFAULT;
         AttributeVector attributes = token.raw((module, session) -> session.getAttrValues(handleOf(session, id),
                 CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE, CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE,
                 CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_VERIFY, CKA_DERIVE, CKA_MODIFIABLE,
@@ -155,23 +145,18 @@ class Pkcs11HsmTest {
         assertEquals(Boolean.TRUE, attributes.alwaysSensitive());
         assertEquals(Boolean.FALSE, attributes.extractable());
         assertEquals(Boolean.TRUE, attributes.neverExtractable());
-        assertEquals(Boolean.FALSE, attributes.encrypt());
-        assertEquals(Boolean.FALSE, attributes.decrypt());
+        assertEquals(Boolean.valueOf(aes), attributes.encrypt());
+        assertEquals(Boolean.valueOf(aes), attributes.decrypt());
         assertEquals(Boolean.FALSE, attributes.wrap());
         assertEquals(Boolean.FALSE, attributes.unwrap());
-        assertEquals(Boolean.TRUE, attributes.sign());
-        assertEquals(Boolean.TRUE, attributes.verify());
+        assertEquals(Boolean.valueOf(!aes), attributes.sign());
+        assertEquals(Boolean.valueOf(!aes), attributes.verify());
         assertEquals(Boolean.FALSE, attributes.derive());
         assertEquals(Boolean.FALSE, attributes.modifiable());
-        assertEquals(CKK_GENERIC_SECRET, attributes.keyType());
+        assertEquals(aes ? CKK_AES : CKK_GENERIC_SECRET, attributes.keyType());
         assertEquals(32, attributes.valueLen());
         assertArrayEquals(id.bytes(), attributes.id());
-        assertEquals("hmac-" + id, attributes.label());
-    }
-
-    @Test
-    void hmacKeyValue_cannotBeRead() throws Exception {
-        assertEquals(CKR_ATTRIBUTE_SENSITIVE, readValueError(newHmacKey(hsm)));
+        assertEquals(label, attributes.label());
     }
 
     /** The CKR code of reading CKA_VALUE, by the raw call: the wrapper's getAttrValues hides CKR_ATTRIBUTE_SENSITIVE. */

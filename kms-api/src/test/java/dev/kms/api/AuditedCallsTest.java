@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditParameters;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.fake.InMemoryAuditSink;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +34,7 @@ class AuditedCallsTest {
     private static final RequestContext ROOT = new RequestContext(Principal.root("aws", ACCOUNT), null, "10.0.0.7",
             "kms-cli/test", "req-1");
 
-    private final Sink sink = new Sink();
+    private final InMemoryAuditSink sink = new InMemoryAuditSink();
     private final AuditedCalls audit = new AuditedCalls(sink, new Deployment("aws", "eu-west-1", ACCOUNT),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -45,8 +44,8 @@ class AuditedCallsTest {
                 (e, r) -> e.responseElements(Map.of("userName", r)), e -> { });
 
         assertEquals("done", result);
-        AuditEvent event = sink.events.get(0);
-        assertEquals(1, sink.events.size());
+        AuditEvent event = sink.events().get(0);
+        assertEquals(1, sink.events().size());
         assertEquals("iam.amazonaws.com", event.eventSource());
         assertEquals("CreateUser", event.eventName());
         assertEquals("Root", event.userIdentity().type());
@@ -83,13 +82,13 @@ class AuditedCallsTest {
                 }, (e, r) -> { }, e -> { }));
 
         assertSame(denied, thrown);
-        assertEquals("AccessDeniedException", sink.events.get(0).errorCode());
-        assertEquals("no", sink.events.get(0).errorMessage());
+        assertEquals("AccessDeniedException", sink.events().get(0).errorCode());
+        assertEquals("no", sink.events().get(0).errorMessage());
     }
 
     @Test
     void call_withBrokenTrail_isRefusedBeforeTheWork() {
-        sink.healthy = false;
+        sink.reportUnhealthy();
         AtomicBoolean ran = new AtomicBoolean();
 
         KmsException refused = assertThrows(KmsException.class, () -> audit.call(
@@ -101,7 +100,7 @@ class AuditedCallsTest {
 
     @Test
     void call_whoseRecordFails_throwsTheTrailsErrorInsteadOfTheResult() {
-        sink.failRecords = true;
+        sink.failRecords();
 
         KmsException thrown = assertThrows(KmsException.class, () -> audit.call(
                 audit.event(ROOT, "iam.amazonaws.com", "CreateUser"), () -> "done", (e, r) -> { }, e -> { }));
@@ -114,14 +113,14 @@ class AuditedCallsTest {
         String arn = "arn:aws:kms:eu-west-1:" + ACCOUNT + ":key/k1";
         audit.serviceWork(() -> arn, key -> List.of(audit.serviceEvent("RotateKey", ACCOUNT, key)));
 
-        AuditEvent event = sink.events.get(0);
+        AuditEvent event = sink.events().get(0);
         assertEquals("AWSService", event.userIdentity().type());
         assertEquals("kms.amazonaws.com", event.userIdentity().invokedBy());
         assertEquals(ACCOUNT, event.userIdentity().accountId());
         assertEquals("RotateKey", event.eventName());
         assertEquals(List.of(AuditEvent.Resource.key(ACCOUNT, arn)), event.resources());
 
-        sink.healthy = false;
+        sink.reportUnhealthy();
         AtomicBoolean ran = new AtomicBoolean();
         assertThrows(KmsException.class, () -> audit.serviceWork(() -> ran.getAndSet(true), r -> List.of()));
         assertFalse(ran.get());
@@ -133,32 +132,12 @@ class AuditedCallsTest {
         AuditEvent.UserIdentity unknown = new AuditEvent.UserIdentity("Unknown", null, null, null, "AKIAX", null);
 
         assertSame(error, audit.refused(audit.event(unknown, null, "ua", "req-2", "kms.amazonaws.com", "Encrypt"), error));
-        assertEquals("AccessDeniedException", sink.events.get(0).errorCode());
+        assertEquals("AccessDeniedException", sink.events().get(0).errorCode());
 
-        sink.healthy = false;
+        sink.reportUnhealthy();
         KmsException broken = audit.refused(audit.event(unknown, null, "ua", "req-3", "kms.amazonaws.com", "Encrypt"), error);
         assertEquals(ErrorCode.INTERNAL, broken.code());
         assertTrue(List.of(broken.getSuppressed()).contains(error));
-        assertEquals(1, sink.events.size());
-    }
-
-    /** Healthy or not, and recording or failing, independently. */
-    private static final class Sink implements AuditSink {
-        final List<AuditEvent> events = new ArrayList<>();
-        boolean healthy = true;
-        boolean failRecords;
-
-        @Override
-        public void record(AuditEvent event) {
-            if (failRecords) {
-                throw new KmsException(ErrorCode.INTERNAL, "The audit trail cannot be written.");
-            }
-            events.add(event);
-        }
-
-        @Override
-        public boolean healthy() {
-            return healthy;
-        }
+        assertEquals(1, sink.events().size());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.FakePrincipalDirectory;
@@ -46,7 +45,7 @@ class AuditedKmsApiTest {
             "kms-cli/test", "req-root");
     private static final String SECRET_TEXT = "the launch codes are 0000";
 
-    private final ControllableSink sink = new ControllableSink();
+    private final InMemoryAuditSink sink = new InMemoryAuditSink();
     private KmsJsonApi raw;
     private AuditedKmsApi api;
 
@@ -229,7 +228,7 @@ class AuditedKmsApiTest {
 
     @Test
     void unhealthyTrail_refusesBeforeAnythingIsDone() {
-        sink.unhealthy = true;
+        sink.reportUnhealthy();
 
         KmsException e = fails(ROOT, "CreateKey", "{}");
 
@@ -242,7 +241,7 @@ class AuditedKmsApiTest {
     @Test
     void recordFailing_withholdsTheResult_andReplacesTheError() {
         String keyId = createKey();
-        sink.failRecords = true;
+        sink.failRecords();
 
         KmsException e = fails(ROOT, "Encrypt", "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + b64(SECRET_TEXT) + "\"}");
         assertEquals(ErrorCode.INTERNAL, e.code());
@@ -276,7 +275,7 @@ class AuditedKmsApiTest {
 
     @Test
     void refusedCredentials_onABrokenTrail_failClosed() {
-        sink.failRecords = true;
+        sink.failRecords();
         KmsException refused = new KmsException(ErrorCode.ACCESS_DENIED, "invalid");
 
         KmsException e = api.recordRefusedCredentials("AKIAUNKNOWN000000000", "ListKeys", null, null, null, "r",
@@ -292,29 +291,5 @@ class AuditedKmsApiTest {
         assertTrue(response.get("Keys").isArray());
         assertNull(last().requestParameters());
         assertTrue(last().readOnly());
-    }
-
-    /** An in-memory sink whose health and writes a test can break separately. */
-    private static final class ControllableSink implements AuditSink {
-        private final InMemoryAuditSink events = new InMemoryAuditSink();
-        volatile boolean unhealthy;
-        volatile boolean failRecords;
-
-        @Override
-        public void record(AuditEvent event) {
-            if (failRecords) {
-                throw new KmsException(ErrorCode.INTERNAL, "The audit trail cannot be written.");
-            }
-            events.record(event);
-        }
-
-        @Override
-        public boolean healthy() {
-            return !unhealthy;
-        }
-
-        List<AuditEvent> events() {
-            return events.events();
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.kms.core.policy.Condition;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.policy.ConditionOperator;
 import dev.kms.core.policy.Decision;
+import dev.kms.core.policy.DefaultKeyPolicyAssertions;
 import dev.kms.core.policy.Effect;
 import dev.kms.core.policy.KeyAccess;
 import dev.kms.core.policy.NamedPolicy;
@@ -47,11 +48,7 @@ class JsonPolicyParserTest {
     void parse_defaultKeyPolicy_readsTheAwsDocument() {
         Policy policy = parser.parse(Policies.defaultKeyPolicy("aws", "111122223333"), PolicyKind.KEY);
 
-        assertEquals("2012-10-17", policy.version());
-        assertEquals("key-default-1", policy.id());
-        Statement statement = policy.statements().get(0);
-        assertEquals("Enable IAM User Permissions", statement.sid());
-        assertEquals(Effect.Allow, statement.effect());
+        Statement statement = DefaultKeyPolicyAssertions.assertVersionIdAndFirstStatement(policy);
         assertEquals(List.of("arn:aws:iam::111122223333:root"), statement.principal().aws());
     }
 

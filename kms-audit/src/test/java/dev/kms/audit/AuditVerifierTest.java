@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,14 +76,33 @@ class AuditVerifierTest {
                 .findFirst().orElseThrow();
     }
 
+    /** Replaces the line of record {@code seq} by what {@code edit} makes of it; returns where that line is. */
+    private Location rewriteRecord(long seq, UnaryOperator<String> edit) {
+        Location at = Trails.find(dir, seq);
+        List<String> lines = Trails.lines(at.file());
+        lines.set(at.index(), edit.apply(lines.get(at.index())));
+        Trails.writeLines(at.file(), lines);
+        return at;
+    }
+
+    /**
+     * Inserts right after record {@code seq} a forged event that chains onto it and takes the next seq, as an
+     * attacker without the seal key could; returns where record {@code seq} is.
+     */
+    private Location insertForgedEventAfter(long seq) {
+        Location at = Trails.find(dir, seq);
+        List<String> lines = Trails.lines(at.file());
+        lines.add(at.index() + 1, Trails.forgedEventLine(seq + 1, lines.get(at.index()),
+                SampleEvents.encrypt("mallory", "k1", SampleEvents.T0)));
+        Trails.writeLines(at.file(), lines);
+        return at;
+    }
+
     @Test
     void flippedByteInARecord_isReportedAtThatRecord() {
         writeTrail();
         long seq = middleEvent();
-        Location at = Trails.find(dir, seq);
-        List<String> lines = Trails.lines(at.file());
-        lines.set(at.index(), lines.get(at.index()).replace("\"eventName\":\"Encrypt\"", "\"eventName\":\"Encrypu\""));
-        Trails.writeLines(at.file(), lines);
+        Location at = rewriteRecord(seq, line -> line.replace("\"eventName\":\"Encrypt\"", "\"eventName\":\"Encrypu\""));
 
         Report report = Trails.verify(dir);
         assertFalse(report.intact());
@@ -93,11 +113,7 @@ class AuditVerifierTest {
     @Test
     void flippedByteBreakingTheJson_isReportedAsMalformedAtThatLine() {
         writeTrail();
-        long seq = middleEvent();
-        Location at = Trails.find(dir, seq);
-        List<String> lines = Trails.lines(at.file());
-        lines.set(at.index(), lines.get(at.index()).replaceFirst("\\{", "["));
-        Trails.writeLines(at.file(), lines);
+        Location at = rewriteRecord(middleEvent(), line -> line.replaceFirst("\\{", "["));
 
         Problem problem = only(Trails.verify(dir), Kind.MALFORMED);
         assertEquals(at.fileName(), problem.file());
@@ -140,12 +156,7 @@ class AuditVerifierTest {
     @Test
     void insertedLine_withoutRechaining_isReportedAtTheInsertion() {
         writeTrail();
-        long seq = Trails.seqsOf(dir, "event").get(10);
-        Location at = Trails.find(dir, seq);
-        List<String> lines = Trails.lines(at.file());
-        lines.add(at.index() + 1, Trails.forgedEventLine(seq + 1, lines.get(at.index()),
-                SampleEvents.encrypt("mallory", "k1", SampleEvents.T0)));
-        Trails.writeLines(at.file(), lines);
+        Location at = insertForgedEventAfter(Trails.seqsOf(dir, "event").get(10));
 
         Report report = Trails.verify(dir);
         assertFalse(report.intact());
@@ -159,11 +170,7 @@ class AuditVerifierTest {
     void insertedLine_withTheWholeChainRecomputed_failsTheNextSeal() {
         writeTrail();
         long seq = Trails.seqsOf(dir, "event").get(10);
-        Location at = Trails.find(dir, seq);
-        List<String> lines = Trails.lines(at.file());
-        lines.add(at.index() + 1, Trails.forgedEventLine(seq + 1, lines.get(at.index()),
-                SampleEvents.encrypt("mallory", "k1", SampleEvents.T0)));
-        Trails.writeLines(at.file(), lines);
+        insertForgedEventAfter(seq);
         Trails.rechain(dir);
 
         Report report = Trails.verify(dir);
@@ -181,11 +188,7 @@ class AuditVerifierTest {
     void forgeryInTheUnsealedTail_isCaughtWhenTheTrailSealsNext() {
         FileAuditTrail trail = FileAuditTrail.open(dir, Trails.sealer(), Trails.options(1000, 1 << 20));
         Trails.events(3).forEach(trail::record);
-        Location last = Trails.find(dir, trail.head().seq());
-        List<String> lines = Trails.lines(last.file());
-        lines.add(Trails.forgedEventLine(trail.head().seq() + 1, lines.get(last.index()),
-                SampleEvents.encrypt("mallory", "k1", SampleEvents.T0)));
-        Trails.writeLines(last.file(), lines);
+        insertForgedEventAfter(trail.head().seq());
 
         // Before the next seal the forgery is indistinguishable from a genuine tail: only the warning.
         Report beforeSeal = Trails.verify(dir);
@@ -210,16 +213,14 @@ class AuditVerifierTest {
     void forgedDigest_failsTheSealCheck() {
         writeTrail();
         long digestSeq = Trails.seqsOf(dir, "digest").get(3);
-        Location at = Trails.find(dir, digestSeq);
-        List<String> lines = Trails.lines(at.file());
         // A digest made the trail's way, but with a key outside the HSM.
         InMemoryTrailSealer attacker = InMemoryTrailSealer.random(Trails.SEAL_KEY_ID);
-        String prev = Trails.read(lines.get(at.index())).get("prev").asText();
-        String forged = new String(TrailFormat.digestLine(digestSeq, prev,
-                attacker.seal(TrailFormat.sealInput(digestSeq - 1, prev)), attacker.keyId(), SampleEvents.T0),
-                StandardCharsets.UTF_8);
-        lines.set(at.index(), forged);
-        Trails.writeLines(at.file(), lines);
+        Location at = rewriteRecord(digestSeq, line -> {
+            String prev = Trails.read(line).get("prev").asText();
+            return new String(TrailFormat.digestLine(digestSeq, prev,
+                    attacker.seal(TrailFormat.sealInput(digestSeq - 1, prev)), attacker.keyId(), SampleEvents.T0),
+                    StandardCharsets.UTF_8);
+        });
         Trails.rechain(dir);
 
         Report report = Trails.verify(dir);

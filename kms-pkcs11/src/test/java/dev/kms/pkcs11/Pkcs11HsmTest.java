@@ -4,6 +4,7 @@ import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.Concurrently;
 import dev.kms.core.port.Hsm.AeadCiphertext;
 import dev.kms.core.port.Hsm.HsmStatus;
 import dev.kms.core.port.Hsm.TokenObject;
@@ -31,10 +32,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -112,30 +109,7 @@ class Pkcs11HsmTest {
     @Test
     void generateKey_createsSensitiveNonExtractableTokenKey() throws Exception {
         MaterialId id = newKey(hsm);
-
-        AttributeVector attributes = token.raw((module, session) -> session.getAttrValues(handleOf(session, id),
-                CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE, CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE,
-                CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_VERIFY, CKA_DERIVE, CKA_MODIFIABLE,
-                CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_ID, CKA_LABEL));
-
-        assertEquals(Boolean.TRUE, attributes.token());
-        assertEquals(Boolean.TRUE, attributes.private_());
-        assertEquals(Boolean.TRUE, attributes.sensitive());
-        assertEquals(Boolean.TRUE, attributes.alwaysSensitive());
-        assertEquals(Boolean.FALSE, attributes.extractable());
-        assertEquals(Boolean.TRUE, attributes.neverExtractable());
-        assertEquals(Boolean.TRUE, attributes.encrypt());
-        assertEquals(Boolean.TRUE, attributes.decrypt());
-        assertEquals(Boolean.FALSE, attributes.wrap());
-        assertEquals(Boolean.FALSE, attributes.unwrap());
-        assertEquals(Boolean.FALSE, attributes.sign());
-        assertEquals(Boolean.FALSE, attributes.verify());
-        assertEquals(Boolean.FALSE, attributes.derive());
-        assertEquals(Boolean.FALSE, attributes.modifiable());
-        assertEquals(CKK_AES, attributes.keyType());
-        assertEquals(32, attributes.valueLen());
-        assertArrayEquals(id.bytes(), attributes.id());
-        assertEquals("label-" + id, attributes.label());
+        assertSensitiveTokenKey(id, KeySpec.SYMMETRIC_DEFAULT, "label-" + id);
     }
 
     @Test
@@ -146,7 +120,20 @@ class Pkcs11HsmTest {
     @Test
     void generateKey_hmac_createsSensitiveNonExtractableGenericSecretForSignVerifyOnly() throws Exception {
         MaterialId id = newHmacKey(hsm);
+        assertSensitiveTokenKey(id, KeySpec.HMAC_256, "hmac-" + id);
+    }
 
+    @Test
+    void hmacKeyValue_cannotBeRead() throws Exception {
+        assertEquals(CKR_ATTRIBUTE_SENSITIVE, readValueError(newHmacKey(hsm)));
+    }
+
+    /**
+     * The attributes of a generated key: a sensitive, never extractable 32-byte token key that can do what its spec
+     * is for (AES keys encrypt and decrypt, HMAC keys sign and verify) and nothing else.
+     */
+    private static void assertSensitiveTokenKey(MaterialId id, KeySpec spec, String label) throws Exception {
+        boolean aes = spec == KeySpec.SYMMETRIC_DEFAULT;
         AttributeVector attributes = token.raw((module, session) -> session.getAttrValues(handleOf(session, id),
                 CKA_TOKEN, CKA_PRIVATE, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE, CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE,
                 CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_VERIFY, CKA_DERIVE, CKA_MODIFIABLE,
@@ -158,23 +145,18 @@ class Pkcs11HsmTest {
         assertEquals(Boolean.TRUE, attributes.alwaysSensitive());
         assertEquals(Boolean.FALSE, attributes.extractable());
         assertEquals(Boolean.TRUE, attributes.neverExtractable());
-        assertEquals(Boolean.FALSE, attributes.encrypt());
-        assertEquals(Boolean.FALSE, attributes.decrypt());
+        assertEquals(Boolean.valueOf(aes), attributes.encrypt());
+        assertEquals(Boolean.valueOf(aes), attributes.decrypt());
         assertEquals(Boolean.FALSE, attributes.wrap());
         assertEquals(Boolean.FALSE, attributes.unwrap());
-        assertEquals(Boolean.TRUE, attributes.sign());
-        assertEquals(Boolean.TRUE, attributes.verify());
+        assertEquals(Boolean.valueOf(!aes), attributes.sign());
+        assertEquals(Boolean.valueOf(!aes), attributes.verify());
         assertEquals(Boolean.FALSE, attributes.derive());
         assertEquals(Boolean.FALSE, attributes.modifiable());
-        assertEquals(CKK_GENERIC_SECRET, attributes.keyType());
+        assertEquals(aes ? CKK_AES : CKK_GENERIC_SECRET, attributes.keyType());
         assertEquals(32, attributes.valueLen());
         assertArrayEquals(id.bytes(), attributes.id());
-        assertEquals("hmac-" + id, attributes.label());
-    }
-
-    @Test
-    void hmacKeyValue_cannotBeRead() throws Exception {
-        assertEquals(CKR_ATTRIBUTE_SENSITIVE, readValueError(newHmacKey(hsm)));
+        assertEquals(label, attributes.label());
     }
 
     /** The CKR code of reading CKA_VALUE, by the raw call: the wrapper's getAttrValues hides CKR_ATTRIBUTE_SENSITIVE. */
@@ -295,32 +277,24 @@ class Pkcs11HsmTest {
 
     @Test
     void concurrentKeyCreationAndDestruction_fromSeveralThreads_leavesEveryKeyUsable() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<List<MaterialId>>> results = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                results.add(pool.submit(() -> {
-                    List<MaterialId> kept = new ArrayList<>();
-                    for (int i = 0; i < 15; i++) {
-                        MaterialId id = MaterialId.random();
-                        hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "kms/concurrent/" + i);
-                        if (i % 3 == 0) {
-                            hsm.destroyKey(id);
-                        } else {
-                            kept.add(id);
-                        }
-                    }
-                    return kept;
-                }));
-            }
-            byte[] data = {1, 2, 3};
-            for (Future<List<MaterialId>> result : results) {
-                for (MaterialId id : result.get(2, TimeUnit.MINUTES)) {
-                    assertArrayEquals(data, hsm.decrypt(id, hsm.encrypt(id, data, new byte[0]), new byte[0]));
+        List<List<MaterialId>> keptByThread = Concurrently.onThreads(4, thread -> {
+            List<MaterialId> kept = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                MaterialId id = MaterialId.random();
+                hsm.generateKey(id, KeySpec.SYMMETRIC_DEFAULT, "kms/concurrent/" + i);
+                if (i % 3 == 0) {
+                    hsm.destroyKey(id);
+                } else {
+                    kept.add(id);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+            return kept;
+        });
+        byte[] data = {1, 2, 3};
+        for (List<MaterialId> kept : keptByThread) {
+            for (MaterialId id : kept) {
+                assertArrayEquals(data, hsm.decrypt(id, hsm.encrypt(id, data, new byte[0]), new byte[0]));
+            }
         }
     }
 
@@ -328,30 +302,18 @@ class Pkcs11HsmTest {
     void concurrentRoundTrips_withFewerSessionsThanThreads_allSucceed() throws Exception {
         try (Pkcs11Hsm small = token.openHsm(3)) {
             List<MaterialId> keys = List.of(newKey(small), newKey(small));
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<?>> results = new ArrayList<>();
-                for (int t = 0; t < 8; t++) {
-                    long seed = 100 + t;
-                    results.add(pool.submit(() -> {
-                        SplittableRandom random = new SplittableRandom(seed);
-                        for (int i = 0; i < 300; i++) {
-                            MaterialId id = keys.get(random.nextInt(keys.size()));
-                            byte[] data = new byte[random.nextInt(1, 2048)];
-                            byte[] aad = new byte[random.nextInt(0, 100)];
-                            random.nextBytes(data);
-                            random.nextBytes(aad);
-                            assertArrayEquals(data, small.decrypt(id, small.encrypt(id, data, aad), aad));
-                        }
-                        return null;
-                    }));
+            Concurrently.onThreads(8, thread -> {
+                SplittableRandom random = new SplittableRandom(100 + thread);
+                for (int i = 0; i < 300; i++) {
+                    MaterialId id = keys.get(random.nextInt(keys.size()));
+                    byte[] data = new byte[random.nextInt(1, 2048)];
+                    byte[] aad = new byte[random.nextInt(0, 100)];
+                    random.nextBytes(data);
+                    random.nextBytes(aad);
+                    assertArrayEquals(data, small.decrypt(id, small.encrypt(id, data, aad), aad));
                 }
-                for (Future<?> result : results) {
-                    result.get(2, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
         }
     }
 

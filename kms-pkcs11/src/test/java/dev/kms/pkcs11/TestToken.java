@@ -11,41 +11,20 @@ import java.util.List;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_USER;
 
-/** One SoftHSM2 token made by {@link TestTokens}: how to open it, and raw access for inspection. */
-public final class TestToken {
-    private final String libraryPath;
-    private final Path configFile;
-    private final String label;
-    private final char[] soPin;
-    private final char[] userPin;
-
-    TestToken(String libraryPath, Path configFile, String label, char[] soPin, char[] userPin) {
-        this.libraryPath = libraryPath;
-        this.configFile = configFile;
-        this.label = label;
-        this.soPin = soPin;
-        this.userPin = userPin;
-    }
-
-    public String libraryPath() {
-        return libraryPath;
-    }
-
-    /** The softhsm2.conf the token lives under. */
-    public Path configFile() {
-        return configFile;
-    }
-
-    public String label() {
-        return label;
-    }
-
+/**
+ * One SoftHSM2 token made by {@link TestTokens}: how to open it, and raw access for inspection.
+ *
+ * @param configFile the softhsm2.conf the token lives under
+ */
+public record TestToken(String libraryPath, Path configFile, String label, char[] soPin, char[] userPin) {
     /** A copy of the user PIN; {@link Pkcs11Hsm#open} clears what it is given. */
+    @Override
     public char[] userPin() {
         return userPin.clone();
     }
 
     /** A copy of the security officer PIN. */
+    @Override
     public char[] soPin() {
         return soPin.clone();
     }

@@ -79,12 +79,13 @@ final class IdentitySql {
     }
 
     static Optional<Account> findAccount(Connection c, String accountId) throws SQLException {
-        return queryAccounts(c, "SELECT account_id, created FROM iam_accounts WHERE account_id = ?", accountId)
+        return query(c, IdentitySql::account,
+                "SELECT account_id, created FROM iam_accounts WHERE account_id = ?", accountId)
                 .stream().findFirst();
     }
 
     static List<Account> listAccounts(Connection c) throws SQLException {
-        return queryAccounts(c, "SELECT account_id, created FROM iam_accounts ORDER BY account_id");
+        return query(c, IdentitySql::account, "SELECT account_id, created FROM iam_accounts ORDER BY account_id");
     }
 
     private static void requireAccount(Connection c, String accountId) throws SQLException {
@@ -106,12 +107,14 @@ final class IdentitySql {
     }
 
     static Optional<User> findUser(Connection c, String accountId, String userName) throws SQLException {
-        return queryUsers(c, "SELECT " + USER_COLUMNS + " FROM iam_users WHERE account_id = ? AND user_name_key = ?",
+        return query(c, IdentitySql::user,
+                "SELECT " + USER_COLUMNS + " FROM iam_users WHERE account_id = ? AND user_name_key = ?",
                 accountId, key(userName)).stream().findFirst();
     }
 
     static List<User> listUsers(Connection c, String accountId) throws SQLException {
-        return queryUsers(c, "SELECT " + USER_COLUMNS + " FROM iam_users WHERE account_id = ? ORDER BY user_name_key",
+        return query(c, IdentitySql::user,
+                "SELECT " + USER_COLUMNS + " FROM iam_users WHERE account_id = ? ORDER BY user_name_key",
                 accountId);
     }
 
@@ -138,12 +141,14 @@ final class IdentitySql {
     }
 
     static Optional<Role> findRole(Connection c, String accountId, String roleName) throws SQLException {
-        return queryRoles(c, "SELECT " + ROLE_COLUMNS + " FROM iam_roles WHERE account_id = ? AND role_name_key = ?",
+        return query(c, IdentitySql::role,
+                "SELECT " + ROLE_COLUMNS + " FROM iam_roles WHERE account_id = ? AND role_name_key = ?",
                 accountId, key(roleName)).stream().findFirst();
     }
 
     static List<Role> listRoles(Connection c, String accountId) throws SQLException {
-        return queryRoles(c, "SELECT " + ROLE_COLUMNS + " FROM iam_roles WHERE account_id = ? ORDER BY role_name_key",
+        return query(c, IdentitySql::role,
+                "SELECT " + ROLE_COLUMNS + " FROM iam_roles WHERE account_id = ? ORDER BY role_name_key",
                 accountId);
     }
 
@@ -168,13 +173,15 @@ final class IdentitySql {
 
     static Optional<InlinePolicy> findPolicy(Connection c, Holder holder, String accountId, String name, String policyName)
             throws SQLException {
-        return queryPolicies(c, "SELECT policy_name, document FROM " + holder.policyTable + " WHERE account_id = ? AND "
+        return query(c, IdentitySql::policy,
+                "SELECT policy_name, document FROM " + holder.policyTable + " WHERE account_id = ? AND "
                 + holder.keyColumn + " = ? AND policy_name = ?", accountId, key(name), policyName).stream().findFirst();
     }
 
     static List<InlinePolicy> listPolicies(Connection c, Holder holder, String accountId, String name) throws SQLException {
         requireHolder(c, holder, accountId, name);
-        return queryPolicies(c, "SELECT policy_name, document FROM " + holder.policyTable + " WHERE account_id = ? AND "
+        return query(c, IdentitySql::policy,
+                "SELECT policy_name, document FROM " + holder.policyTable + " WHERE account_id = ? AND "
                 + holder.keyColumn + " = ? ORDER BY policy_name", accountId, key(name));
     }
 
@@ -221,12 +228,12 @@ final class IdentitySql {
     }
 
     static Optional<ServicePrincipal> findServicePrincipal(Connection c, String serviceName) throws SQLException {
-        return queryServices(c, "SELECT service_name, service_id, created FROM iam_service_principals "
+        return query(c, IdentitySql::service, "SELECT service_name, service_id, created FROM iam_service_principals "
                 + "WHERE service_name = ?", serviceName).stream().findFirst();
     }
 
     static List<ServicePrincipal> listServicePrincipals(Connection c) throws SQLException {
-        return queryServices(c, "SELECT service_name, service_id, created FROM iam_service_principals "
+        return query(c, IdentitySql::service, "SELECT service_name, service_id, created FROM iam_service_principals "
                 + "ORDER BY service_name");
     }
 
@@ -288,19 +295,22 @@ final class IdentitySql {
     }
 
     static Optional<AccessKey> findAccessKey(Connection c, String accessKeyId) throws SQLException {
-        return queryKeys(c, "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE access_key_id = ?", accessKeyId)
+        return query(c, IdentitySql::accessKey,
+                "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE access_key_id = ?", accessKeyId)
                 .stream().findFirst();
     }
 
     static List<AccessKey> listAccessKeys(Connection c, String accountId, String userName) throws SQLException {
         requireHolder(c, Holder.USER, accountId, userName);
-        return queryKeys(c, "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE account_id = ? AND user_name_key = ? "
+        return query(c, IdentitySql::accessKey,
+                "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE account_id = ? AND user_name_key = ? "
                 + "ORDER BY created, access_key_id", accountId, key(userName));
     }
 
     static List<AccessKey> listServiceAccessKeys(Connection c, String serviceName) throws SQLException {
         requireService(c, serviceName);
-        return queryKeys(c, "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE service_name = ? "
+        return query(c, IdentitySql::accessKey,
+                "SELECT " + KEY_COLUMNS + " FROM iam_access_keys WHERE service_name = ? "
                 + "ORDER BY created, access_key_id", serviceName);
     }
 
@@ -380,74 +390,53 @@ final class IdentitySql {
         }
     }
 
-    private static List<Account> queryAccounts(Connection c, String sql, Object... params) throws SQLException {
-        List<Account> result = new ArrayList<>();
+    /** Reads one row of a result into a value. */
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet r) throws SQLException;
+    }
+
+    private static <T> List<T> query(Connection c, RowReader<T> row, String sql, Object... params) throws SQLException {
+        List<T> result = new ArrayList<>();
         try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
             while (r.next()) {
-                result.add(new Account(r.getString(1), Instant.ofEpochMilli(r.getLong(2))));
+                result.add(row.read(r));
             }
         }
         return result;
     }
 
-    private static List<User> queryUsers(Connection c, String sql, Object... params) throws SQLException {
-        List<User> result = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new User(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                        Instant.ofEpochMilli(r.getLong(5))));
-            }
-        }
-        return result;
+    private static Account account(ResultSet r) throws SQLException {
+        return new Account(r.getString(1), Instant.ofEpochMilli(r.getLong(2)));
     }
 
-    private static List<Role> queryRoles(Connection c, String sql, Object... params) throws SQLException {
-        List<Role> result = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new Role(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                        r.getInt(6), Instant.ofEpochMilli(r.getLong(7))));
-            }
-        }
-        return result;
+    private static User user(ResultSet r) throws SQLException {
+        return new User(r.getString(1), r.getString(2), r.getString(3), r.getString(4), Instant.ofEpochMilli(r.getLong(5)));
     }
 
-    private static List<InlinePolicy> queryPolicies(Connection c, String sql, Object... params) throws SQLException {
-        List<InlinePolicy> result = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new InlinePolicy(r.getString(1), r.getString(2)));
-            }
-        }
-        return result;
+    private static Role role(ResultSet r) throws SQLException {
+        return new Role(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getInt(6),
+                Instant.ofEpochMilli(r.getLong(7)));
     }
 
-    private static List<ServicePrincipal> queryServices(Connection c, String sql, Object... params) throws SQLException {
-        List<ServicePrincipal> result = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                result.add(new ServicePrincipal(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))));
-            }
-        }
-        return result;
+    private static InlinePolicy policy(ResultSet r) throws SQLException {
+        return new InlinePolicy(r.getString(1), r.getString(2));
     }
 
-    private static List<AccessKey> queryKeys(Connection c, String sql, Object... params) throws SQLException {
-        List<AccessKey> result = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                String userName = r.getString(3);
-                String serviceName = r.getString(12);
-                CredentialOwner owner = userName != null ? new CredentialOwner.UserOwner(userName)
-                        : serviceName != null ? new CredentialOwner.ServiceOwner(serviceName)
-                        : new CredentialOwner.RoleSession(r.getString(4), r.getString(5), r.getString(6));
-                long expiration = r.getLong(11);
-                Instant expires = r.wasNull() ? null : Instant.ofEpochMilli(expiration);
-                result.add(new AccessKey(r.getString(1), r.getString(2), owner, ProtectedSecret.fromBase64(r.getString(7)),
-                        AccessKeyStatus.valueOf(r.getString(8)), Instant.ofEpochMilli(r.getLong(9)), r.getString(10),
-                        expires));
-            }
-        }
-        return result;
+    private static ServicePrincipal service(ResultSet r) throws SQLException {
+        return new ServicePrincipal(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)));
+    }
+
+    /** A row of KEY_COLUMNS; the owner is the user, the service or the role session, whichever columns are set. */
+    private static AccessKey accessKey(ResultSet r) throws SQLException {
+        String userName = r.getString(3);
+        String serviceName = r.getString(12);
+        CredentialOwner owner = userName != null ? new CredentialOwner.UserOwner(userName)
+                : serviceName != null ? new CredentialOwner.ServiceOwner(serviceName)
+                : new CredentialOwner.RoleSession(r.getString(4), r.getString(5), r.getString(6));
+        long expiration = r.getLong(11);
+        Instant expires = r.wasNull() ? null : Instant.ofEpochMilli(expiration);
+        return new AccessKey(r.getString(1), r.getString(2), owner, ProtectedSecret.fromBase64(r.getString(7)),
+                AccessKeyStatus.valueOf(r.getString(8)), Instant.ofEpochMilli(r.getLong(9)), r.getString(10), expires);
     }
 }

@@ -56,12 +56,7 @@ final class MetadataSql {
             s.setString(7, key.keyUsage().name());
             s.setString(8, key.origin().name());
             s.setString(9, key.keyManager().name());
-            setInstant(s, 10, key.deletionDate());
-            setInteger(s, 11, key.pendingWindowInDays());
-            s.setBoolean(12, key.rotation().enabled());
-            s.setInt(13, key.rotation().periodInDays());
-            setInstant(s, 14, key.rotation().nextRotation());
-            s.setString(15, key.policy());
+            setDeletionRotationAndPolicy(s, 10, key);
             s.setLong(16, key.version());
             s.executeUpdate();
         }
@@ -91,12 +86,7 @@ final class MetadataSql {
                 + "next_rotation = ?, policy = ?, version = ? WHERE key_id = ? AND version = ?")) {
             s.setString(1, key.description());
             s.setString(2, key.state().name());
-            setInstant(s, 3, key.deletionDate());
-            setInteger(s, 4, key.pendingWindowInDays());
-            s.setBoolean(5, key.rotation().enabled());
-            s.setInt(6, key.rotation().periodInDays());
-            setInstant(s, 7, key.rotation().nextRotation());
-            s.setString(8, key.policy());
+            setDeletionRotationAndPolicy(s, 3, key);
             s.setLong(9, newVersion);
             s.setString(10, key.keyId());
             s.setLong(11, key.version());
@@ -354,6 +344,16 @@ final class MetadataSql {
             s.close();
             throw e;
         }
+    }
+
+    /** deletion_date to policy: six columns the insert and the update set alike, from parameter {@code first} on. */
+    private static void setDeletionRotationAndPolicy(PreparedStatement s, int first, KmsKey key) throws SQLException {
+        setInstant(s, first, key.deletionDate());
+        setInteger(s, first + 1, key.pendingWindowInDays());
+        s.setBoolean(first + 2, key.rotation().enabled());
+        s.setInt(first + 3, key.rotation().periodInDays());
+        setInstant(s, first + 4, key.rotation().nextRotation());
+        s.setString(first + 5, key.policy());
     }
 
     private static void setInstant(PreparedStatement s, int index, Instant value) throws SQLException {

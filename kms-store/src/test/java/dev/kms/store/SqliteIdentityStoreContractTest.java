@@ -3,30 +3,22 @@ package dev.kms.store;
 import dev.kms.core.port.IdentityStore;
 import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.port.IdentityStoreContract;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SqliteIdentityStoreContractTest extends IdentityStoreContract {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final SqliteTestFile sqlite = new SqliteTestFile();
 
     private SqliteIdentityStore opened;
 
     @Override
     protected IdentityStore newStore() {
-        opened = SqliteIdentityStore.open(dir.resolve("kms.db"));
+        opened = sqlite.openIdentityStore();
         return opened;
     }
 
     @Override
     protected ServiceKeyStore serviceKeyStore() {
         return opened;
-    }
-
-    @AfterEach
-    void closeStore() {
-        opened.close();
     }
 }

@@ -219,14 +219,14 @@ class SigV4VerifierTest {
     void verify_tamperedSignedHeader_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.put("X-Amz-Target", List.of("TrentService.ScheduleKeyDeletion"));
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
     }
 
     @Test
     void verify_wrongSecret_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET + "x", "us-east-1", "kms", NOW, BODY, false, Map.of());
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertEquals("InvalidSignatureException", e.code().awsName());
         assertFalse(e.getMessage().contains(SECRET));
@@ -236,7 +236,7 @@ class SigV4VerifierTest {
     void verify_unknownAccessKey_isUnrecognizedClient() {
         Map<String, List<String>> headers = sdkSigned("AKIAUNKNOWNUNKNOWN00", SECRET, "us-east-1", "kms", NOW, BODY,
                 false, Map.of());
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals("UnrecognizedClientException", e.code().awsName());
     }
 
@@ -244,7 +244,7 @@ class SigV4VerifierTest {
     void verify_noAuthorization_isMissingAuthenticationToken() {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.remove("Authorization");
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals("MissingAuthenticationToken", e.code().awsName());
         assertEquals(403, e.code().httpStatus());
     }
@@ -265,6 +265,18 @@ class SigV4VerifierTest {
         }
     }
 
+    /** What a POST of BODY with {@code headers} is refused with. */
+    private KmsException refusal(Map<String, List<String>> headers) {
+        return assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+    }
+
+    /** Asserts that a POST of BODY with {@code headers} is refused as an incomplete signature; returns the refusal. */
+    private KmsException assertIncompleteSignature(Map<String, List<String>> headers) {
+        KmsException e = refusal(headers);
+        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
+        return e;
+    }
+
     private static Map<String, List<String>> withSignedHeaders(Map<String, List<String>> headers, String signed) {
         String auth = headers.get("Authorization").get(0).replaceFirst("SignedHeaders=[^,]*", "SignedHeaders=" + signed);
         headers.put("Authorization", List.of(auth));
@@ -274,16 +286,14 @@ class SigV4VerifierTest {
     @Test
     void verify_hostNotSigned_isIncompleteSignature() {
         Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY), "x-amz-date;x-amz-target");
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertIncompleteSignature(headers);
         assertTrue(e.getMessage().contains("Host"), e.getMessage());
     }
 
     @Test
     void verify_dateNotSigned_isIncompleteSignature() {
         Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY), "host;x-amz-target");
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
+        KmsException e = assertIncompleteSignature(headers);
         assertTrue(e.getMessage().contains("X-Amz-Date"), e.getMessage());
     }
 
@@ -291,8 +301,7 @@ class SigV4VerifierTest {
     void verify_signedHeaderAbsent_isIncompleteSignature() {
         Map<String, List<String>> headers = withSignedHeaders(sdkSigned(NOW, BODY),
                 "content-type;host;x-amz-date;x-amz-target;x-missing");
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
+        assertIncompleteSignature(headers);
     }
 
     /**
@@ -325,8 +334,7 @@ class SigV4VerifierTest {
     void verify_noDateHeader_isIncompleteSignature() {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.keySet().removeIf(h -> h.equalsIgnoreCase("x-amz-date"));
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
+        assertIncompleteSignature(headers);
     }
 
     @Test
@@ -334,14 +342,13 @@ class SigV4VerifierTest {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         headers.keySet().removeIf(h -> h.equalsIgnoreCase("x-amz-date"));
         headers.put("X-Amz-Date", List.of("2025-03-04T05:06:07Z"));
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
-        assertEquals(ErrorCode.INCOMPLETE_SIGNATURE, e.code());
+        assertIncompleteSignature(headers);
     }
 
     @Test
     void verify_otherRegion_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET, "eu-west-1", "kms", NOW, BODY, false, Map.of());
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertEquals("Credential should be scoped to a valid region.", e.getMessage());
     }
@@ -349,7 +356,7 @@ class SigV4VerifierTest {
     @Test
     void verify_otherService_isInvalidSignature() {
         Map<String, List<String>> headers = sdkSigned(KEY, SECRET, "us-east-1", "s3", NOW, BODY, false, Map.of());
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertTrue(e.getMessage().contains("'kms'"), e.getMessage());
     }
@@ -359,23 +366,21 @@ class SigV4VerifierTest {
         Map<String, List<String>> headers = sdkSigned(NOW, BODY);
         String auth = headers.get("Authorization").get(0).replace("/20250304/", "/20250303/");
         headers.put("Authorization", List.of(auth));
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(headers);
         assertEquals(ErrorCode.INVALID_SIGNATURE, e.code());
         assertTrue(e.getMessage().startsWith("Date in Credential scope does not match"), e.getMessage());
     }
 
     @Test
     void verify_signedSixteenMinutesAgo_isRequestExpired() {
-        Map<String, List<String>> headers = sdkSigned(NOW.minus(Duration.ofMinutes(16)), BODY);
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(sdkSigned(NOW.minus(Duration.ofMinutes(16)), BODY));
         assertEquals("RequestExpired", e.code().awsName());
         assertTrue(e.getMessage().startsWith("Signature expired: 20250304T045007Z"), e.getMessage());
     }
 
     @Test
     void verify_signedSixteenMinutesAhead_isRequestExpired() {
-        Map<String, List<String>> headers = sdkSigned(NOW.plus(Duration.ofMinutes(16)), BODY);
-        KmsException e = assertThrows(KmsException.class, () -> kmsVerifier().verify(post(headers, BODY)));
+        KmsException e = refusal(sdkSigned(NOW.plus(Duration.ofMinutes(16)), BODY));
         assertEquals("RequestExpired", e.code().awsName());
     }
 

@@ -35,35 +35,34 @@ public final class SampleEvents {
         request.put("Plaintext", "c2VjcmV0");
         request.put("EncryptionContext", Map.of("purpose", "test"));
         request.put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
-        return AuditEvent.builder()
-                .userIdentity(user(user))
-                .eventTime(time)
-                .eventName("Encrypt")
-                .awsRegion("us-east-1")
+        return callOnKey(user, keyId, time, "Encrypt")
                 .sourceIPAddress("192.0.2.10")
                 .userAgent("aws-cli/2.17.0")
                 .requestParameters(AuditParameters.of(request))
-                .requestID(UUID.randomUUID().toString())
                 .readOnly(true)
-                .resources(List.of(Resource.key(ACCOUNT, keyArn(keyId))))
                 .build();
     }
 
     /** A denied ScheduleKeyDeletion: a failed, mutating call. */
     public static AuditEvent deniedDeletion(String user, String keyId, Instant time) {
-        return AuditEvent.builder()
-                .userIdentity(user(user))
-                .eventTime(time)
-                .eventName("ScheduleKeyDeletion")
-                .awsRegion("us-east-1")
+        return callOnKey(user, keyId, time, "ScheduleKeyDeletion")
                 .sourceIPAddress("192.0.2.11")
                 .userAgent("kms-cli/0.1.0")
                 .requestParameters(AuditParameters.of(Map.of("KeyId", keyId, "PendingWindowInDays", 7)))
-                .requestID(UUID.randomUUID().toString())
                 .readOnly(false)
-                .resources(List.of(Resource.key(ACCOUNT, keyArn(keyId))))
                 .error("AccessDeniedException", "User: arn:aws:iam::" + ACCOUNT + ":user/" + user
                         + " is not authorized to perform: kms:ScheduleKeyDeletion")
                 .build();
+    }
+
+    /** What every sample call shares: {@code user} calling {@code eventName} on {@code keyId} in us-east-1. */
+    private static AuditEvent.Builder callOnKey(String user, String keyId, Instant time, String eventName) {
+        return AuditEvent.builder()
+                .userIdentity(user(user))
+                .eventTime(time)
+                .eventName(eventName)
+                .awsRegion("us-east-1")
+                .requestID(UUID.randomUUID().toString())
+                .resources(List.of(Resource.key(ACCOUNT, keyArn(keyId))));
     }
 }

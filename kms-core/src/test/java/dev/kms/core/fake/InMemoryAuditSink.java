@@ -8,17 +8,21 @@ import dev.kms.core.error.KmsException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An audit sink that keeps events in a list; tests can make it fail to check that callers fail closed. */
+/**
+ * An audit sink that keeps events in a list; tests can break its writes and its health, together or separately, to
+ * check that callers fail closed.
+ */
 public final class InMemoryAuditSink implements AuditSink {
     private final List<AuditEvent> events = new ArrayList<>();
-    private volatile boolean failing;
+    private volatile boolean recordsFail;
+    private volatile boolean unhealthy;
 
     @Override
     public synchronized void record(AuditEvent event) {
         if (event == null) {
             throw new IllegalArgumentException("event is required");
         }
-        if (failing) {
+        if (recordsFail) {
             throw new KmsException(ErrorCode.INTERNAL, "The audit trail cannot be written.");
         }
         events.add(event);
@@ -26,12 +30,23 @@ public final class InMemoryAuditSink implements AuditSink {
 
     @Override
     public boolean healthy() {
-        return !failing;
+        return !unhealthy;
     }
 
-    /** From now on every record fails, as a full disk would make it. */
+    /** From now on every record fails and the sink says it is unhealthy, as a full disk would make it. */
     public void fail() {
-        failing = true;
+        failRecords();
+        reportUnhealthy();
+    }
+
+    /** From now on every record fails while the sink still says it is healthy: a failure its health did not foresee. */
+    public void failRecords() {
+        recordsFail = true;
+    }
+
+    /** From now on the sink says it is unhealthy; records still succeed. */
+    public void reportUnhealthy() {
+        unhealthy = true;
     }
 
     /** The recorded events, oldest first. */

@@ -116,9 +116,14 @@ public final class InMemoryHsm implements Hsm {
             throw new KmsException(ErrorCode.INVALID_KEY_USAGE,
                     "key material " + id + " is a " + stored.spec + " key, not one for " + algorithm);
         }
+        return hmac(stored.key, algorithm, data);
+    }
+
+    /** The JDK's HMAC; {@link InMemoryTrailSealer} seals with it too. */
+    static byte[] hmac(SecretKeySpec key, MacAlgorithm algorithm, byte[] data) {
         try {
             Mac mac = Mac.getInstance(jdkName(algorithm));
-            mac.init(stored.key);
+            mac.init(key);
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new KmsException(ErrorCode.INTERNAL, algorithm + " failed", e);

@@ -1,12 +1,9 @@
 package dev.kms.core.fake;
 
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.port.TrailSealer;
-import dev.kms.core.error.ErrorCode;
-import dev.kms.core.error.KmsException;
 
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 
@@ -34,13 +31,7 @@ public final class InMemoryTrailSealer implements TrailSealer {
 
     @Override
     public byte[] seal(byte[] digest) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(digest);
-        } catch (GeneralSecurityException e) {
-            throw new KmsException(ErrorCode.INTERNAL, "HMAC-SHA256 unavailable", e);
-        }
+        return InMemoryHsm.hmac(key, MacAlgorithm.HMAC_SHA_256, digest);
     }
 
     @Override

@@ -36,11 +36,7 @@ class PolicyDocumentsTest {
     void fromTree_defaultKeyPolicy_readsEveryElement() {
         Policy policy = TestJson.policy(Policies.defaultKeyPolicy("aws", "111122223333"), PolicyKind.KEY);
 
-        assertEquals("2012-10-17", policy.version());
-        assertEquals("key-default-1", policy.id());
-        Statement s = policy.statements().get(0);
-        assertEquals("Enable IAM User Permissions", s.sid());
-        assertEquals(Effect.Allow, s.effect());
+        Statement s = DefaultKeyPolicyAssertions.assertVersionIdAndFirstStatement(policy);
         assertEquals(new PrincipalSpec(false, List.of("arn:aws:iam::111122223333:root"), List.of()), s.principal());
         assertEquals(new Patterns(false, List.of("kms:*")), s.actions());
         assertEquals(new Patterns(false, List.of("*")), s.resources());

@@ -1,13 +1,10 @@
 package dev.kms.core.policy;
 
+import dev.kms.core.port.Concurrently;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -141,22 +138,16 @@ class PolicyEvaluatorTest {
         NamedPolicy named = new NamedPolicy(KeyAccess.KEY_POLICY, policy);
         AuthorizationRequest root = AuthorizationRequest.of("arn:aws:iam::111122223333:root", "kms:Encrypt", KEY, Map.of());
         AuthorizationRequest other = AuthorizationRequest.of("arn:aws:iam::444455556666:root", "kms:Encrypt", KEY, Map.of());
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            Callable<Boolean> task = () -> {
-                for (int i = 0; i < 10_000; i++) {
-                    if (!KeyAccess.decide(named, List.of(), root).allowed() || KeyAccess.decide(named, List.of(), other).allowed()) {
-                        return false;
-                    }
+        List<Boolean> results = Concurrently.onThreads(4, thread -> {
+            for (int i = 0; i < 10_000; i++) {
+                if (!KeyAccess.decide(named, List.of(), root).allowed() || KeyAccess.decide(named, List.of(), other).allowed()) {
+                    return false;
                 }
-                return true;
-            };
-            List<Future<Boolean>> results = pool.invokeAll(List.of(task, task, task, task));
-            for (Future<Boolean> result : results) {
-                assertTrue(result.get());
             }
-        } finally {
-            pool.shutdownNow();
+            return true;
+        });
+        for (boolean result : results) {
+            assertTrue(result);
         }
     }
 }

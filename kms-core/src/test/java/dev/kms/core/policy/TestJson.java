@@ -41,12 +41,7 @@ public final class TestJson {
             case '{' -> {
                 pos++;
                 Map<String, Object> map = new LinkedHashMap<>();
-                skipSpace();
-                if (text.charAt(pos) == '}') {
-                    pos++;
-                    return map;
-                }
-                do {
+                elements('}', () -> {
                     skipSpace();
                     String key = string();
                     skipSpace();
@@ -54,28 +49,13 @@ public final class TestJson {
                     if (map.put(key, value()) != null) {
                         throw new IllegalArgumentException("duplicate key " + key);
                     }
-                    skipSpace();
-                } while (text.charAt(pos++) == ',');
-                if (text.charAt(pos - 1) != '}') {
-                    throw new IllegalArgumentException("expected } at " + (pos - 1));
-                }
+                });
                 return map;
             }
             case '[' -> {
                 pos++;
                 List<Object> list = new ArrayList<>();
-                skipSpace();
-                if (text.charAt(pos) == ']') {
-                    pos++;
-                    return list;
-                }
-                do {
-                    list.add(value());
-                    skipSpace();
-                } while (text.charAt(pos++) == ',');
-                if (text.charAt(pos - 1) != ']') {
-                    throw new IllegalArgumentException("expected ] at " + (pos - 1));
-                }
+                elements(']', () -> list.add(value()));
                 return list;
             }
             case '"' -> {
@@ -94,6 +74,22 @@ public final class TestJson {
                 }
                 return new BigDecimal(text.substring(start, pos));
             }
+        }
+    }
+
+    /** Reads the comma-separated elements of an object or array up to {@code close}; the opening bracket is read. */
+    private void elements(char close, Runnable element) {
+        skipSpace();
+        if (text.charAt(pos) == close) {
+            pos++;
+            return;
+        }
+        do {
+            element.run();
+            skipSpace();
+        } while (text.charAt(pos++) == ',');
+        if (text.charAt(pos - 1) != close) {
+            throw new IllegalArgumentException("expected " + close + " at " + (pos - 1));
         }
     }
 

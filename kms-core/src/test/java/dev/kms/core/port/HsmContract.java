@@ -12,16 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -353,29 +348,17 @@ public abstract class HsmContract {
     @Test
     void concurrentMacs_onSharedKey_allVerify() throws Exception {
         MaterialId id = newHmacKey();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                long seed = t;
-                results.add(pool.submit(() -> {
-                    SplittableRandom random = new SplittableRandom(seed);
-                    for (int i = 0; i < 100; i++) {
-                        byte[] data = new byte[random.nextInt(0, 600)];
-                        random.nextBytes(data);
-                        byte[] mac = hsm.mac(id, data);
-                        assertTrue(hsm.verifyMac(id, data, mac));
-                        assertFalse(hsm.verifyMac(id, data, flipBit(mac, random.nextInt(MAC_LENGTH))));
-                    }
-                    return null;
-                }));
+        Concurrently.onThreads(8, thread -> {
+            SplittableRandom random = new SplittableRandom(thread);
+            for (int i = 0; i < 100; i++) {
+                byte[] data = new byte[random.nextInt(0, 600)];
+                random.nextBytes(data);
+                byte[] mac = hsm.mac(id, data);
+                assertTrue(hsm.verifyMac(id, data, mac));
+                assertFalse(hsm.verifyMac(id, data, flipBit(mac, random.nextInt(MAC_LENGTH))));
             }
-            for (Future<?> result : results) {
-                result.get(2, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return null;
+        });
     }
 
     @Test
@@ -411,32 +394,19 @@ public abstract class HsmContract {
         List<MaterialId> keys = List.of(newKey(), newKey(), newKey());
         int threads = 8;
         int rounds = 200;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                long seed = t;
-                results.add(pool.submit(() -> {
-                    SplittableRandom random = new SplittableRandom(seed);
-                    for (int i = 0; i < rounds; i++) {
-                        MaterialId id = keys.get(random.nextInt(keys.size()));
-                        byte[] data = new byte[random.nextInt(0, 600)];
-                        byte[] aad = new byte[random.nextInt(0, 64)];
-                        random.nextBytes(data);
-                        random.nextBytes(aad);
-                        byte[] back = hsm.decrypt(id, hsm.encrypt(id, data, aad), aad);
-                        assertArrayEquals(data, back);
-                    }
-                    return rounds;
-                }));
+        List<Integer> done = Concurrently.onThreads(threads, thread -> {
+            SplittableRandom random = new SplittableRandom(thread);
+            for (int i = 0; i < rounds; i++) {
+                MaterialId id = keys.get(random.nextInt(keys.size()));
+                byte[] data = new byte[random.nextInt(0, 600)];
+                byte[] aad = new byte[random.nextInt(0, 64)];
+                random.nextBytes(data);
+                random.nextBytes(aad);
+                byte[] back = hsm.decrypt(id, hsm.encrypt(id, data, aad), aad);
+                assertArrayEquals(data, back);
             }
-            int done = 0;
-            for (Future<Integer> result : results) {
-                done += result.get(2, TimeUnit.MINUTES);
-            }
-            assertEquals(threads * rounds, done);
-        } finally {
-            pool.shutdownNow();
-        }
+            return rounds;
+        });
+        assertEquals(threads * rounds, done.stream().mapToInt(Integer::intValue).sum());
     }
 }

@@ -21,13 +21,9 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -326,31 +322,17 @@ public abstract class IdentityStoreContract {
     @Test
     void insertAccessKey_concurrentlyForOneUser_storesExactlyTwo() throws Exception {
         store.insertUser(user(ACCOUNT, "alice"));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                String id = "AKIAAAAAAAAAAAAAAAB" + i;
-                Callable<Boolean> insert = () -> {
-                    try {
-                        store.insertAccessKey(userKey(id, ACCOUNT, "alice", T0));
-                        return true;
-                    } catch (KmsException e) {
-                        assertEquals(ErrorCode.LIMIT_EXCEEDED, e.code(), e.getMessage());
-                        return false;
-                    }
-                };
-                results.add(pool.submit(insert));
+        List<Boolean> inserted = Concurrently.onThreads(8, thread -> {
+            try {
+                store.insertAccessKey(userKey("AKIAAAAAAAAAAAAAAAB" + thread, ACCOUNT, "alice", T0));
+                return true;
+            } catch (KmsException e) {
+                assertEquals(ErrorCode.LIMIT_EXCEEDED, e.code(), e.getMessage());
+                return false;
             }
-            int stored = 0;
-            for (Future<Boolean> r : results) {
-                stored += r.get() ? 1 : 0;
-            }
-            assertEquals(2, stored);
-            assertEquals(2, store.listAccessKeys(ACCOUNT, "alice").size());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
+        assertEquals(2, Collections.frequency(inserted, true));
+        assertEquals(2, store.listAccessKeys(ACCOUNT, "alice").size());
     }
 
     @Test

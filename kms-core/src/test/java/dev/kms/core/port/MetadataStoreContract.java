@@ -23,11 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -246,34 +241,23 @@ public abstract class MetadataStoreContract {
         store.insertKey(plainKey("k1", ACCOUNT));
         int threads = 8;
         int updatesPerThread = 20;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Callable<Integer>> tasks = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                String name = "thread-" + t;
-                tasks.add(() -> {
-                    int conflicts = 0;
-                    for (int i = 0; i < updatesPerThread; i++) {
-                        while (true) {
-                            KmsKey current = stored("k1");
-                            try {
-                                store.updateKey(current.withDescription(name + "-" + i));
-                                break;
-                            } catch (KmsException e) {
-                                assertEquals(ErrorCode.CONFLICT, e.code());
-                                conflicts++;
-                            }
-                        }
+        Concurrently.onThreads(threads, thread -> {
+            String name = "thread-" + thread;
+            int conflicts = 0;
+            for (int i = 0; i < updatesPerThread; i++) {
+                while (true) {
+                    KmsKey current = stored("k1");
+                    try {
+                        store.updateKey(current.withDescription(name + "-" + i));
+                        break;
+                    } catch (KmsException e) {
+                        assertEquals(ErrorCode.CONFLICT, e.code());
+                        conflicts++;
                     }
-                    return conflicts;
-                });
+                }
             }
-            for (Future<Integer> f : pool.invokeAll(tasks, 2, TimeUnit.MINUTES)) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return conflicts;
+        });
         assertEquals(threads * updatesPerThread, stored("k1").version());
     }
 

@@ -6,9 +6,8 @@ import java.util.Arrays;
  * Secret bytes handed to a caller (decrypted plaintext, a data key); the holder destroys them once it has
  * written them out.
  */
-public final class Plaintext implements Sensitive {
+public final class Plaintext extends Sensitive {
     private final byte[] bytes;
-    private boolean destroyed;
 
     private Plaintext(byte[] bytes) {
         this.bytes = bytes;
@@ -21,9 +20,7 @@ public final class Plaintext implements Sensitive {
 
     /** The bytes themselves, not a copy, so that {@link #destroy()} clears what the caller saw. */
     public byte[] bytes() {
-        if (destroyed) {
-            throw new IllegalStateException("the plaintext has been destroyed");
-        }
+        requireAlive();
         return bytes;
     }
 
@@ -33,18 +30,7 @@ public final class Plaintext implements Sensitive {
     }
 
     @Override
-    public void destroy() {
+    void zeroize() {
         Arrays.fill(bytes, (byte) 0);
-        destroyed = true;
-    }
-
-    @Override
-    public boolean isDestroyed() {
-        return destroyed;
-    }
-
-    @Override
-    public String toString() {
-        return "Plaintext[" + bytes.length + " bytes]";
     }
 }

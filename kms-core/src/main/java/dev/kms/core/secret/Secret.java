@@ -5,9 +5,8 @@ import java.util.Arrays;
 /**
  * A secret handed to its owner once (an access-key secret, a session token) or revealed for verification.
  */
-public final class Secret implements Sensitive {
+public final class Secret extends Sensitive {
     private final char[] chars;
-    private boolean destroyed;
 
     private Secret(char[] chars) {
         this.chars = chars;
@@ -20,9 +19,7 @@ public final class Secret implements Sensitive {
 
     /** The characters themselves, not a copy, so that {@link #destroy()} clears what the caller saw. */
     public char[] chars() {
-        if (destroyed) {
-            throw new IllegalStateException("the secret has been destroyed");
-        }
+        requireAlive();
         return chars;
     }
 
@@ -32,18 +29,7 @@ public final class Secret implements Sensitive {
     }
 
     @Override
-    public void destroy() {
+    void zeroize() {
         Arrays.fill(chars, '\0');
-        destroyed = true;
-    }
-
-    @Override
-    public boolean isDestroyed() {
-        return destroyed;
-    }
-
-    @Override
-    public String toString() {
-        return "Secret[redacted]";
     }
 }

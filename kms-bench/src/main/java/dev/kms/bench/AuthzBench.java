@@ -42,7 +42,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
@@ -54,7 +53,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
  * a {@link FileAuditTrail} sealed in the HSM, on the product's assembly ({@link KmsNode}). Issue 3 asks (c) to reach
  * 80% of the figure without authorization and audit.
  */
-final class AuthzBench {
+final class AuthzBench extends BenchPhase {
     /** Every path encrypts under this context, so the condition has something to match and all AADs are equal. */
     static final Map<String, String> CONTEXT = Map.of("purpose", "bench");
     static final String USER = "bench-user";
@@ -65,18 +64,8 @@ final class AuthzBench {
               "Condition": {"StringEquals": {"kms:EncryptionContext:purpose": "bench"}}}]}""";
     private static final int PLAINTEXT_BYTES = 64;
 
-    private final BenchOptions options;
-    private final PrintStream out;
-    private final PrintStream progress;
-    private final BenchNodes nodes;
-    private final RawToken raw;
-
     AuthzBench(BenchOptions options, PrintStream out, PrintStream progress, BenchNodes nodes, RawToken raw) {
-        this.options = options;
-        this.out = out;
-        this.progress = progress;
-        this.nodes = nodes;
-        this.raw = raw;
+        super(options, out, progress, nodes, raw);
     }
 
     /** The four paths, side by side, at each of {@code bench.authzThreads}. */
@@ -124,9 +113,7 @@ final class AuthzBench {
         KeyRef ref = KeyRef.parse(keyId, "keyId");
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
-        byte[] aad = CiphertextBlob.associatedData(
-                CiphertextBlob.header(KmsBench.DEPLOYMENT.region(), key.accountId(), UUID.fromString(keyId), material),
-                EncryptionContext.of(CONTEXT, "EncryptionContext"));
+        byte[] aad = associatedData(key, EncryptionContext.of(CONTEXT, "EncryptionContext"));
         byte[] data = new byte[PLAINTEXT_BYTES];
         new SecureRandom().nextBytes(data);
         // The JSON body as the server would hand it over after parsing; KmsJsonApi decodes it on every call.

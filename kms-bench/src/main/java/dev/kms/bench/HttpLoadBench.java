@@ -58,7 +58,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
 
@@ -72,7 +71,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
  * 4 asks for 10,000 Encrypt requests/s at 16 connections with p99 under 10 ms, and at least 50% of the in-process
  * figure.
  */
-final class HttpLoadBench {
+final class HttpLoadBench extends BenchPhase {
     private static final String USER = "bench-http";
     /** Allows the three measured operations on every key; the default key policy delegates to IAM. */
     private static final String IDENTITY_POLICY = """
@@ -86,18 +85,8 @@ final class HttpLoadBench {
     private static final int PLAINTEXT_BYTES = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BenchOptions options;
-    private final PrintStream out;
-    private final PrintStream progress;
-    private final BenchNodes nodes;
-    private final RawToken raw;
-
     HttpLoadBench(BenchOptions options, PrintStream out, PrintStream progress, BenchNodes nodes, RawToken raw) {
-        this.options = options;
-        this.out = out;
-        this.progress = progress;
-        this.nodes = nodes;
-        this.raw = raw;
+        super(options, out, progress, nodes, raw);
     }
 
     /** One operation by each path; the HTTP and endpoint paths send this pre-signed request. */
@@ -154,9 +143,7 @@ final class HttpLoadBench {
         KeyRef ref = KeyRef.parse(keyId, "keyId");
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
-        byte[] aad = CiphertextBlob.associatedData(
-                CiphertextBlob.header(KmsBench.DEPLOYMENT.region(), key.accountId(), UUID.fromString(keyId), material),
-                EncryptionContext.empty());
+        byte[] aad = associatedData(key, EncryptionContext.empty());
         int maxThreads = options.httpThreads().stream().max(Integer::compare).orElseThrow();
         SecureRandom[] ivs = new SecureRandom[maxThreads];
         for (int t = 0; t < maxThreads; t++) {

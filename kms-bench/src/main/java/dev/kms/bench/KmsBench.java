@@ -4,7 +4,6 @@ import dev.kms.core.port.Hsm;
 import dev.kms.node.KmsNode;
 import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
-import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.Deployment;
@@ -35,7 +34,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -156,10 +154,7 @@ public final class KmsBench {
         KeyRef ref = KeyRef.parse(keyId, "keyId");
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
-        // The very AAD the service authenticates: blob header plus the (empty) encryption context.
-        byte[] aad = CiphertextBlob.associatedData(
-                CiphertextBlob.header(DEPLOYMENT.region(), key.accountId(), UUID.fromString(keyId), material),
-                EncryptionContext.empty());
+        byte[] aad = BenchPhase.associatedData(key, EncryptionContext.empty());
         SecureRandom[] ivs = new SecureRandom[threads];
         for (int t = 0; t < threads; t++) {
             ivs[t] = new SecureRandom();
@@ -277,9 +272,7 @@ public final class KmsBench {
     private Op rawEncrypt(KmsKey key, byte[] data) throws TokenException {
         MaterialId material = key.currentMaterial().id();
         long handle = raw.handle(material);
-        byte[] aad = CiphertextBlob.associatedData(
-                CiphertextBlob.header(DEPLOYMENT.region(), key.accountId(), UUID.fromString(key.keyId()), material),
-                EncryptionContext.empty());
+        byte[] aad = BenchPhase.associatedData(key, EncryptionContext.empty());
         SecureRandom ivs = new SecureRandom();
         return t -> raw.session(t).encryptSingle(gcm(freshIv(ivs), aad), handle, data);
     }

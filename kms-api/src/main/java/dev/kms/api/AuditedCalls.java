@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditParameters;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.port.AuditSink;
 
 import java.time.Clock;
 import java.util.ArrayList;

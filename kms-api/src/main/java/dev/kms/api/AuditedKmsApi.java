@@ -3,13 +3,13 @@ package dev.kms.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.model.KeyRef;
 import dev.kms.core.operation.KmsOperation;
+import dev.kms.core.port.AuditSink;
 
 import java.time.Clock;
 import java.util.ArrayList;

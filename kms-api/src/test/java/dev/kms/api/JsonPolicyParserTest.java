@@ -14,8 +14,8 @@ import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.Policies;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.Statement;
+import dev.kms.core.port.PolicyParser;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.kms.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.port.AuditSink;
-import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.port.AuditSink;
+import dev.kms.core.port.TrailSealer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

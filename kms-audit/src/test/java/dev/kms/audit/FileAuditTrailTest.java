@@ -1,15 +1,15 @@
 package dev.kms.audit;
 
-import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditEvent.Resource;
 import dev.kms.core.audit.AuditEvent.UserIdentity;
+import dev.kms.core.audit.AuditEvent;
 import dev.kms.core.audit.AuditParameters;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.audit.AuditSinkContract;
 import dev.kms.core.audit.SampleEvents;
-import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.port.AuditSink;
+import dev.kms.core.port.TrailSealer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

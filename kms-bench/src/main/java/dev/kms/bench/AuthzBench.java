@@ -2,14 +2,12 @@ package dev.kms.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kms.node.KmsNode;
 import dev.kms.api.AuditedKmsApi;
 import dev.kms.api.KmsJsonApi;
 import dev.kms.audit.FileAuditTrail;
 import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.audit.HsmTrailSealer;
 import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
@@ -23,8 +21,10 @@ import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.policy.PrincipalType;
-import dev.kms.core.service.Kms;
+import dev.kms.core.port.AuditSink;
 import dev.kms.core.secret.Plaintext;
+import dev.kms.core.service.Kms;
+import dev.kms.node.KmsNode;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 

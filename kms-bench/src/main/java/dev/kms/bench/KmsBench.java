@@ -1,21 +1,21 @@
 package dev.kms.bench;
 
-import dev.kms.core.port.Hsm;
-import dev.kms.node.KmsNode;
 import dev.kms.bench.Measurement.Op;
 import dev.kms.bench.Measurement.Result;
 import dev.kms.core.ciphertext.EncryptionContext;
-import dev.kms.core.model.KeyRef;
+import dev.kms.core.identity.Principal;
+import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KmsKey;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.Hsm;
+import dev.kms.core.secret.Plaintext;
 import dev.kms.core.service.CachingMetadataStore;
 import dev.kms.core.service.CreateKeyRequest;
 import dev.kms.core.service.DataKeySpec;
-import dev.kms.core.identity.Principal;
-import dev.kms.core.identity.RequestContext;
 import dev.kms.core.service.Kms;
-import dev.kms.core.secret.Plaintext;
+import dev.kms.node.KmsNode;
 import dev.kms.pkcs11.Pkcs11Config;
 import dev.kms.pkcs11.SoftHsmToken;
 import org.xipki.pkcs11.wrapper.Mechanism;

@@ -2,7 +2,6 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.IdentityServices;
 import dev.kms.core.identity.OnBehalfOf;
@@ -10,6 +9,7 @@ import dev.kms.core.identity.Principal;
 import dev.kms.core.identity.RequestContext;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.TrailSealer;
 import dev.kms.core.service.Kms;
 import dev.kms.node.KmsHome;
 import dev.kms.node.KmsNode;

@@ -3,14 +3,14 @@ package dev.kms.store;
 import dev.kms.core.identity.AccessKey;
 import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.Account;
-import dev.kms.core.port.IdentityStore;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.Role;
-import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.store.IdentitySql.Holder;
 
 import java.nio.file.Path;

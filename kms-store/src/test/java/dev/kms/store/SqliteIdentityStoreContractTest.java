@@ -1,8 +1,8 @@
 package dev.kms.store;
 
 import dev.kms.core.port.IdentityStore;
-import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.port.IdentityStoreContract;
+import dev.kms.core.port.ServiceKeyStore;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SqliteIdentityStoreContractTest extends IdentityStoreContract {

@@ -2,10 +2,10 @@ package dev.kms.cli.identity;
 
 import dev.kms.cli.Params;
 import dev.kms.core.identity.AccessKeyStatus;
-import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.kms.core.audit;
 
-import dev.kms.core.port.TrailSealer;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.TrailSealer;
 
 /**
  * Seals with HMAC-SHA-256 under a service-owned HMAC_256 key inside the HSM: the key never leaves the token,

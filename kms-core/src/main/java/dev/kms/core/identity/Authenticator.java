@@ -1,11 +1,11 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.IdentityStore;
-import dev.kms.core.secret.Secret;
 import dev.kms.core.model.Deployment;
 import dev.kms.core.policy.NamedPolicy;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.PolicyParser;
+import dev.kms.core.secret.Secret;
 
 import java.security.MessageDigest;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.secret.Secret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

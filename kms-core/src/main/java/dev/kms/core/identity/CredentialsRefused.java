@@ -1,8 +1,8 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.secret.Secret;
 
 /**
  * Credentials the {@link Authenticator} refuses. A local caller sees AccessDeniedException with AWS's wording; over

@@ -1,6 +1,5 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.IdentityStore;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.Deployment;
@@ -13,11 +12,12 @@ import dev.kms.core.policy.PolicyDocuments;
 import dev.kms.core.policy.PolicyEvaluation;
 import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalSpec;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.policy.Statement;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.PolicyParser;
 
 import java.time.Clock;
 import java.time.Instant;

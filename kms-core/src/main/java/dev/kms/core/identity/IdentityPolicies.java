@@ -1,14 +1,14 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.IdentityStore;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.policy.CachingPolicyParser;
 import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.PolicyParser;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.ServiceKeyStore;
-import dev.kms.core.port.IdentityStore;
 import dev.kms.core.model.Deployment;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.PolicyParser;
+import dev.kms.core.port.ServiceKeyStore;
 
 import java.time.Clock;
 

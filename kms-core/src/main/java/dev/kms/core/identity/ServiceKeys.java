@@ -1,11 +1,11 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.ServiceKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

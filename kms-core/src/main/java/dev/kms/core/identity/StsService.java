@@ -1,7 +1,5 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.IdentityStore;
-import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.Deployment;
@@ -12,11 +10,13 @@ import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.PolicyEvaluation;
 import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalMatch;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.policy.StatementResult;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.PolicyParser;
+import dev.kms.core.secret.Secret;
 
 import java.time.Clock;
 import java.time.Duration;

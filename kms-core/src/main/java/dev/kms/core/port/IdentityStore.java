@@ -1,12 +1,12 @@
 package dev.kms.core.port;
 
-import dev.kms.core.identity.User;
-import dev.kms.core.identity.ServicePrincipal;
-import dev.kms.core.identity.Role;
-import dev.kms.core.identity.InlinePolicy;
-import dev.kms.core.identity.Account;
-import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.AccessKey;
+import dev.kms.core.identity.AccessKeyStatus;
+import dev.kms.core.identity.Account;
+import dev.kms.core.identity.InlinePolicy;
+import dev.kms.core.identity.Role;
+import dev.kms.core.identity.ServicePrincipal;
+import dev.kms.core.identity.User;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.kms.core.port;
 
-import dev.kms.core.policy.PolicyKind;
 import dev.kms.core.policy.Policy;
+import dev.kms.core.policy.PolicyKind;
 
 /**
  * Port: reads a policy document's text into a validated {@link Policy}. Implementations throw

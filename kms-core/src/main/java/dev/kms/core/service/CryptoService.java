@@ -1,21 +1,21 @@
 package dev.kms.core.service;
 
-import dev.kms.core.secret.Plaintext;
 import dev.kms.core.ciphertext.CiphertextBlob;
 import dev.kms.core.ciphertext.EncryptionContext;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.identity.RequestContext;
-import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.EncryptionAlgorithm;
-import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.KeyMaterial;
+import dev.kms.core.model.KeyRef;
 import dev.kms.core.model.KeyUsage;
 import dev.kms.core.model.KmsKey;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.operation.Action;
 import dev.kms.core.operation.KmsOperation;
 import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.secret.Plaintext;
 import dev.kms.core.service.CryptoResults.DataKey;
 import dev.kms.core.service.CryptoResults.Decrypted;
 import dev.kms.core.service.CryptoResults.Encrypted;

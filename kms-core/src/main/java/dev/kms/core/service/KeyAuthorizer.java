@@ -19,8 +19,8 @@ import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyEvaluation;
 import dev.kms.core.policy.PolicyEvaluator;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
+import dev.kms.core.port.PolicyParser;
 
 import java.time.Clock;
 import java.util.List;

@@ -13,9 +13,9 @@ import dev.kms.core.policy.ConditionKeys;
 import dev.kms.core.policy.Policies;
 import dev.kms.core.policy.Policy;
 import dev.kms.core.policy.PolicyKind;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.PrincipalType;
 import dev.kms.core.policy.Statement;
+import dev.kms.core.port.PolicyParser;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.kms.core.service;
 
 import dev.kms.core.model.Deployment;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.port.Hsm;
 import dev.kms.core.port.MetadataStore;
+import dev.kms.core.port.PolicyParser;
 
 import java.time.Clock;
 

@@ -1,10 +1,10 @@
 package dev.kms.core.audit;
 
-import dev.kms.core.port.TrailSealer;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.TrailSealer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;

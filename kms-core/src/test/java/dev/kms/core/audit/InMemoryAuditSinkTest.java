@@ -1,9 +1,9 @@
 package dev.kms.core.audit;
 
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryAuditSink;
+import dev.kms.core.port.AuditSink;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

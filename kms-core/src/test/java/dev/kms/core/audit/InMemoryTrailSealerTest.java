@@ -1,7 +1,7 @@
 package dev.kms.core.audit;
 
-import dev.kms.core.port.TrailSealer;
 import dev.kms.core.fake.InMemoryTrailSealer;
+import dev.kms.core.port.TrailSealer;
 
 class InMemoryTrailSealerTest extends TrailSealerContract {
     @Override

@@ -1,9 +1,9 @@
 package dev.kms.core.fake;
 
 import dev.kms.core.audit.AuditEvent;
-import dev.kms.core.port.AuditSink;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
+import dev.kms.core.port.AuditSink;
 
 import java.util.ArrayList;
 import java.util.List;

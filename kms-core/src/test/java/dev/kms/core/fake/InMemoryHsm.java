@@ -3,8 +3,8 @@ package dev.kms.core.fake;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.model.KeySpec;
-import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.KeyUsage;
+import dev.kms.core.model.MacAlgorithm;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
 

@@ -6,14 +6,14 @@ import dev.kms.core.identity.AccessKey;
 import dev.kms.core.identity.AccessKeyStatus;
 import dev.kms.core.identity.Account;
 import dev.kms.core.identity.CredentialOwner;
-import dev.kms.core.port.IdentityStore;
 import dev.kms.core.identity.InlinePolicy;
 import dev.kms.core.identity.Role;
-import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.identity.ServicePrincipal;
 import dev.kms.core.identity.User;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.port.IdentityStore;
+import dev.kms.core.port.ServiceKeyStore;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

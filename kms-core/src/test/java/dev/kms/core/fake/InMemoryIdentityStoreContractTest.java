@@ -1,8 +1,8 @@
 package dev.kms.core.fake;
 
 import dev.kms.core.port.IdentityStore;
-import dev.kms.core.port.ServiceKeyStore;
 import dev.kms.core.port.IdentityStoreContract;
+import dev.kms.core.port.ServiceKeyStore;
 
 class InMemoryIdentityStoreContractTest extends IdentityStoreContract {
     private InMemoryIdentityStore opened;

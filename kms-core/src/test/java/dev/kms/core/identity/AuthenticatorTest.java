@@ -1,10 +1,10 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.policy.NamedPolicy;
 import dev.kms.core.policy.PrincipalType;
+import dev.kms.core.secret.Secret;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

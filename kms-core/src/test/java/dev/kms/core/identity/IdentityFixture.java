@@ -4,8 +4,8 @@ import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.fake.InMemoryIdentityStore;
 import dev.kms.core.fake.MutableClock;
 import dev.kms.core.model.Deployment;
-import dev.kms.core.port.PolicyParser;
 import dev.kms.core.policy.TestJson;
+import dev.kms.core.port.PolicyParser;
 
 import java.time.Instant;
 

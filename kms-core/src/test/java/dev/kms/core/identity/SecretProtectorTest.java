@@ -1,11 +1,11 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
+import dev.kms.core.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

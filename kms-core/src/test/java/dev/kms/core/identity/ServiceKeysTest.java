@@ -1,7 +1,5 @@
 package dev.kms.core.identity;
 
-import dev.kms.core.port.ServiceKeyStore;
-import dev.kms.core.secret.Secret;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
 import dev.kms.core.fake.InMemoryHsm;
@@ -9,6 +7,8 @@ import dev.kms.core.fake.InMemoryIdentityStore;
 import dev.kms.core.model.KeySpec;
 import dev.kms.core.model.MaterialId;
 import dev.kms.core.port.Hsm;
+import dev.kms.core.port.ServiceKeyStore;
+import dev.kms.core.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

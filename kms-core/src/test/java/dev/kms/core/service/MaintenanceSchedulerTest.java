@@ -1,8 +1,8 @@
 package dev.kms.core.service;
 
+import dev.kms.core.fake.FakePrincipalDirectory;
 import dev.kms.core.fake.InMemoryHsm;
 import dev.kms.core.fake.InMemoryMetadataStore;
-import dev.kms.core.fake.FakePrincipalDirectory;
 import dev.kms.core.fake.MutableClock;
 import dev.kms.core.fake.TestPolicyParser;
 import dev.kms.core.identity.Principal;

@@ -269,7 +269,8 @@ public final class KmsJsonApi {
     private Result decrypt(RequestContext ctx, Requests r) {
         refuseRecipient(r);
         CryptoResults.Decrypted result = kms.crypto().decrypt(ctx, r.requiredBlob("CiphertextBlob"),
-                r.stringMap("EncryptionContext"), r.keyRef("KeyId"), r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class));
+                r.stringMap("EncryptionContext"), r.keyRef("KeyId"),
+                r.enumValue("EncryptionAlgorithm", EncryptionAlgorithm.class));
         return answer(object().put("KeyId", result.keyArn())
                 .put("Plaintext", reveal(result.plaintext()))
                 .put("EncryptionAlgorithm", result.encryptionAlgorithm().name()), result.keyArn());

@@ -215,7 +215,8 @@ final class FilesBench {
     private record CoreDataKeys(Kms kms) implements DataKeyService {
         @Override
         public DataKey generateDataKey(String keyId, Map<String, String> context, int numberOfBytes) {
-            var key = kms.crypto().generateDataKey(KmsBench.OPERATOR, KeyRef.parse(keyId, "keyId"), context, null, numberOfBytes, true);
+            var key = kms.crypto().generateDataKey(KmsBench.OPERATOR, KeyRef.parse(keyId, "keyId"), context, null,
+                    numberOfBytes, true);
             try (var plaintext = key.plaintext()) {
                 return new DataKey(key.keyArn(), key.ciphertextBlob(), plaintext.bytes().clone());
             }

@@ -105,7 +105,7 @@ public final class CryptoCommands {
         KeyIdOption keyId;
         @Option(names = "--message", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode message;
-        @Option(names = "--mac-algorithm", required = true, description = "HMAC_SHA_224, _256, _384 or _512, as the key")
+        @Option(names = "--mac-algorithm", required = true, description = "The key's: HMAC_SHA_224, _256, _384 or _512")
         String macAlgorithm;
     }
 
@@ -116,7 +116,7 @@ public final class CryptoCommands {
         KeyIdOption keyId;
         @Option(names = "--message", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode message;
-        @Option(names = "--mac-algorithm", required = true, description = "HMAC_SHA_224, _256, _384 or _512, as the key")
+        @Option(names = "--mac-algorithm", required = true, description = "The key's: HMAC_SHA_224, _256, _384 or _512")
         String macAlgorithm;
         @Option(names = "--mac", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode mac;

@@ -41,7 +41,8 @@ public final class AliasService {
     public Alias updateAlias(RequestContext ctx, String aliasName, KeyRef targetKeyRef) {
         requireCustomerAliasName(aliasName);
         Alias existing = find(ctx, aliasName);
-        KmsKey current = keys.resolveAuthorized(ctx, KeyRef.ofKeyId(existing.targetKeyId()), KmsOperation.UPDATE_ALIAS.action());
+        KmsKey current = keys.resolveAuthorized(ctx, KeyRef.ofKeyId(existing.targetKeyId()),
+                KmsOperation.UPDATE_ALIAS.action());
         KmsKey target = usableTarget(ctx, targetKeyRef, KmsOperation.UPDATE_ALIAS.action());
         if (current.keySpec() != target.keySpec() || current.keyUsage() != target.keyUsage()) {
             throw KmsException.validation("targetKeyId",

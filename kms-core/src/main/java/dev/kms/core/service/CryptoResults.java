@@ -16,7 +16,8 @@ public final class CryptoResults {
     }
 
     public record ReEncrypted(String sourceKeyArn, String keyArn, byte[] ciphertextBlob,
-                              EncryptionAlgorithm sourceEncryptionAlgorithm, EncryptionAlgorithm destinationEncryptionAlgorithm) {
+                              EncryptionAlgorithm sourceEncryptionAlgorithm,
+                              EncryptionAlgorithm destinationEncryptionAlgorithm) {
     }
 
     /** A data key; {@code plaintext} is null for GenerateDataKeyWithoutPlaintext. */

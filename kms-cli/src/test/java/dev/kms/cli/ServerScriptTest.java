@@ -80,33 +80,38 @@ class ServerScriptTest {
         return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 
+    /** Runs one part of aws-cli-against-server.sh, which must exit 0 and print its ok line. */
+    private static void assertAwsCliPartPasses(String part) throws IOException, InterruptedException {
+        Run run = awsCli(part);
+        assertEquals(0, run.exit, run.err);
+        assertEquals("aws-cli-against-server " + part + ": ok\n", run.out, run.err);
+    }
+
+    private static void assumeAwsCliInstalled() throws IOException, InterruptedException {
+        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+    }
+
     @Test
     @Order(1)
     void awsCli_createKeyAliasEncryptDecryptGenerateDataKey() throws Exception {
-        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
-        Run run = awsCli("basic");
-        assertEquals(0, run.exit, run.err);
-        assertEquals("aws-cli-against-server basic: ok\n", run.out, run.err);
+        assumeAwsCliInstalled();
+        assertAwsCliPartPasses("basic");
     }
 
     @Test
     @Order(2)
     void awsCli_rotateKeyOnDemandAndListKeyRotations() throws Exception {
-        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+        assumeAwsCliInstalled();
         assumeTrue(shell("aws kms help 2>/dev/null | grep -q rotate-key-on-demand"),
                 "this AWS CLI predates rotate-key-on-demand (added to AWS KMS in June 2024)");
-        Run run = awsCli("rotation");
-        assertEquals(0, run.exit, run.err);
-        assertEquals("aws-cli-against-server rotation: ok\n", run.out, run.err);
+        assertAwsCliPartPasses("rotation");
     }
 
     @Test
     @Order(3)
     void awsCli_iamUserKeyPolicyAndStsAssumeRole() throws Exception {
-        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
-        Run run = awsCli("iam");
-        assertEquals(0, run.exit, run.err);
-        assertEquals("aws-cli-against-server iam: ok\n", run.out, run.err);
+        assumeAwsCliInstalled();
+        assertAwsCliPartPasses("iam");
     }
 
     @Test

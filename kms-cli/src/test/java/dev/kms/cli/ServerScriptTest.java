@@ -1,6 +1,5 @@
 package dev.kms.cli;
 
-import dev.kms.pkcs11.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,8 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerScriptTest {
-    private static final Path ROOT = Path.of(System.getProperty("kms.repo.root", "..")).toAbsolutePath().normalize();
-    private static final Path AWS_CLI_SCRIPT = ROOT.resolve("kms-cli/src/test/sh/aws-cli-against-server.sh");
+    private static final Path AWS_CLI_SCRIPT = KmsScript.REPO_ROOT.resolve("kms-cli/src/test/sh/aws-cli-against-server.sh");
 
     @TempDir
     static Path work;
@@ -38,7 +36,7 @@ class ServerScriptTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of(TestTokens.LIBRARY)), "SoftHSM2 is not installed");
+        KmsScript.assumeSoftHsm2Installed();
         Path home = Files.createDirectory(work.resolve("home"));
         kms = CliFixture.create(home);
         serverErr = work.resolve("server.err");

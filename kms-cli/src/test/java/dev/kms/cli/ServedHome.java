@@ -48,6 +48,7 @@ final class ServedHome implements AutoCloseable {
     final AwsBasicCredentials administrator;
     final URI endpoint;
     private final Map<String, AwsBasicCredentials> users;
+    private final List<KmsClient> clients = new ArrayList<>();
     private final ServerCommand command;
     private final Thread thread;
     private final AtomicInteger exit = new AtomicInteger(-1);
@@ -97,18 +98,23 @@ final class ServedHome implements AutoCloseable {
         return users.get(name);
     }
 
-    /** The AWS SDK's KMS client, unchanged but for endpoint and credentials, signing for the server's region. */
+    /**
+     * The AWS SDK's KMS client, unchanged but for endpoint and credentials, signing for the server's region;
+     * {@link #close} closes it at the latest.
+     */
     KmsClient client(AwsBasicCredentials credentials) {
         return client(credentials, region);
     }
 
     KmsClient client(AwsBasicCredentials credentials, String signingRegion) {
-        return KmsClient.builder()
+        KmsClient client = KmsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(signingRegion))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .build();
+        clients.add(client);
+        return client;
     }
 
     /**
@@ -146,9 +152,13 @@ final class ServedHome implements AutoCloseable {
         return matching.get(0);
     }
 
-    /** Stops the server as SIGTERM does; it must stop cleanly, print nothing on stdout and never a PIN. */
+    /**
+     * Closes the clients it made, then stops the server as SIGTERM does; it must stop cleanly, print nothing on
+     * stdout and never a PIN.
+     */
     @Override
     public void close() throws Exception {
+        clients.forEach(KmsClient::close);
         command.stop();
         thread.join(Duration.ofSeconds(60).toMillis());
         assertFalse(thread.isAlive(), "the server did not stop");

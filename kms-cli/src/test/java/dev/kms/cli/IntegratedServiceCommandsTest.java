@@ -70,14 +70,24 @@ class IntegratedServiceCommandsTest extends CliTestBase {
 
     private void asAlice() {
         asRoot();
-        kms.env.put(Credentials.ACCESS_KEY_ID, aliceKeyId);
-        kms.env.put(Credentials.SECRET_ACCESS_KEY, aliceSecret);
+        callerKey(aliceKeyId, aliceSecret);
     }
 
     private void asAliceThroughBackup() {
         asAlice();
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, serviceSecret);
+        serviceKey(serviceKeyId, serviceSecret);
+    }
+
+    /** The access key the calls are signed with. */
+    private void callerKey(String accessKeyId, String secretAccessKey) {
+        kms.env.put(Credentials.ACCESS_KEY_ID, accessKeyId);
+        kms.env.put(Credentials.SECRET_ACCESS_KEY, secretAccessKey);
+    }
+
+    /** The access key of the integrated service the calls go through, on the caller's behalf. */
+    private void serviceKey(String accessKeyId, String secretAccessKey) {
+        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, accessKeyId);
+        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, secretAccessKey);
     }
 
     private String encryptThroughBackup() {
@@ -150,14 +160,12 @@ class IntegratedServiceCommandsTest extends CliTestBase {
         encryptThroughBackup();
 
         asRoot();
-        kms.env.put(Credentials.ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SECRET_ACCESS_KEY, serviceSecret);
+        callerKey(serviceKeyId, serviceSecret);
         CliFixture.Result alone = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64)
                 .assertServiceError("AccessDeniedException");
         assertTrue(alone.err().contains(BACKUP + " is not authorized to perform: kms:Encrypt"), alone.err());
 
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, serviceSecret);
+        serviceKey(serviceKeyId, serviceSecret);
         CliFixture.Result forItself = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64)
                 .assertServiceError("AccessDeniedException");
         assertTrue(forItself.err().contains("only on behalf of"), forItself.err());
@@ -166,8 +174,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     @Test
     void serviceCredentials_withoutACaller_areRefusedWithAClearError() {
         asRoot();
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, serviceSecret);
+        serviceKey(serviceKeyId, serviceSecret);
 
         CliFixture.Result result = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64);
         assertEquals(1, result.exit());
@@ -177,8 +184,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     @Test
     void aUsersKeyAsTheServiceCredentials_isRefused() {
         asAlice();
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, aliceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, aliceSecret);
+        serviceKey(aliceKeyId, aliceSecret);
 
         CliFixture.Result result = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64)
                 .assertServiceError("AccessDeniedException");
@@ -210,8 +216,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     @Test
     void unknownCallerKey_isRefused_withOneEventNamingOnlyTheKeyId() {
         asRoot();
-        kms.env.put(Credentials.ACCESS_KEY_ID, "AKIAAAAAAAAAAAAAAAAA");
-        kms.env.put(Credentials.SECRET_ACCESS_KEY, "s".repeat(40));
+        callerKey("AKIAAAAAAAAAAAAAAAAA", "s".repeat(40));
         secrets.add("s".repeat(40));
         int before = kms.auditEvents().size();
 

@@ -42,33 +42,10 @@ class AuditCommandsTest extends CliTestBase {
         return home.resolve("audit");
     }
 
-    /** The event bodies of every trail file, in write order. */
-    private List<JsonNode> events() {
-        List<JsonNode> events = new ArrayList<>();
-        try (Stream<Path> files = Files.list(auditDir())) {
-            for (Path file : files.sorted().toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    JsonNode record = Params.MAPPER.readTree(line);
-                    if (record.has("event")) {
-                        events.add(record.get("event"));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return events;
-    }
-
-    private JsonNode lastEvent() {
-        List<JsonNode> events = events();
-        return events.get(events.size() - 1);
-    }
-
     @Test
     void everyCall_successOrServiceErrorOrDenialOrValidation_writesExactlyOneEvent() {
         String keyId = kms.createKey();
-        JsonNode created = lastEvent();
+        JsonNode created = kms.lastAuditEvent();
         assertEquals("CreateKey", created.get("eventName").asText());
         assertEquals("Root", created.at("/userIdentity/type").asText());
         assertEquals(ROOT_ARN, created.at("/userIdentity/arn").asText());
@@ -78,10 +55,10 @@ class AuditCommandsTest extends CliTestBase {
         String arn = created.at("/resources/0/ARN").asText();
         assertTrue(arn.endsWith(":key/" + keyId), arn);
 
-        int before = events().size();
+        int before = kms.auditEvents().size();
         kms.ok("encrypt", "--key-id", keyId, "--plaintext", SECRET_B64, "--encryption-context", "app=audit");
-        assertEquals(before + 1, events().size());
-        JsonNode encrypt = lastEvent();
+        assertEquals(before + 1, kms.auditEvents().size());
+        JsonNode encrypt = kms.lastAuditEvent();
         assertEquals("Encrypt", encrypt.get("eventName").asText());
         assertFalse(encrypt.has("errorCode"));
         assertEquals("audit", encrypt.at("/requestParameters/encryptionContext/app").asText());
@@ -90,27 +67,27 @@ class AuditCommandsTest extends CliTestBase {
 
         String missing = arn.replace(keyId, "00000000-0000-0000-0000-000000000000");
         kms.run("describe-key", "--key-id", missing).assertServiceError("NotFoundException");
-        assertEquals(before + 2, events().size());
-        assertEquals("NotFoundException", lastEvent().get("errorCode").asText());
-        assertEquals(missing, lastEvent().at("/resources/0/ARN").asText());
-        assertTrue(lastEvent().get("errorMessage").asText().contains("does not exist"), lastEvent().toString());
+        assertEquals(before + 2, kms.auditEvents().size());
+        assertEquals("NotFoundException", kms.lastAuditEvent().get("errorCode").asText());
+        assertEquals(missing, kms.lastAuditEvent().at("/resources/0/ARN").asText());
+        assertTrue(kms.lastAuditEvent().get("errorMessage").asText().contains("does not exist"), kms.lastAuditEvent().toString());
 
         String denied = kms.ok("create-key", "--policy", DENY_ROOT_USE, "--bypass-policy-lockout-safety-check")
                 .get("KeyMetadata").get("Arn").asText();
         kms.run("encrypt", "--key-id", denied, "--plaintext", SECRET_B64).assertServiceError("AccessDeniedException");
-        assertEquals(before + 4, events().size());
-        assertEquals("AccessDeniedException", lastEvent().get("errorCode").asText());
-        assertEquals("Encrypt", lastEvent().get("eventName").asText());
-        assertEquals(denied, lastEvent().at("/resources/0/ARN").asText());
+        assertEquals(before + 4, kms.auditEvents().size());
+        assertEquals("AccessDeniedException", kms.lastAuditEvent().get("errorCode").asText());
+        assertEquals("Encrypt", kms.lastAuditEvent().get("eventName").asText());
+        assertEquals(denied, kms.lastAuditEvent().at("/resources/0/ARN").asText());
 
         kms.run("generate-random", "--number-of-bytes", "2000").assertServiceError("ValidationException");
-        assertEquals(before + 5, events().size());
-        assertEquals("ValidationException", lastEvent().get("errorCode").asText());
-        assertEquals("GenerateRandom", lastEvent().get("eventName").asText());
+        assertEquals(before + 5, kms.auditEvents().size());
+        assertEquals("ValidationException", kms.lastAuditEvent().get("errorCode").asText());
+        assertEquals("GenerateRandom", kms.lastAuditEvent().get("eventName").asText());
 
         kms.run("encrypt", "--key-id", "alias/nothing", "--plaintext", SECRET_B64).assertServiceError("NotFoundException");
-        assertEquals(before + 6, events().size());
-        assertTrue(lastEvent().get("resources").isEmpty(), "an unresolved alias names no key");
+        assertEquals(before + 6, kms.auditEvents().size());
+        assertTrue(kms.lastAuditEvent().get("resources").isEmpty(), "an unresolved alias names no key");
     }
 
     @Test
@@ -145,7 +122,7 @@ class AuditCommandsTest extends CliTestBase {
                 assertFalse(contains(content, secret), () -> file + " contains a secret");
             }
         }
-        assertTrue(events().stream().anyMatch(e -> e.get("eventName").asText().equals("GenerateDataKey")));
+        assertTrue(kms.auditEvents().stream().anyMatch(e -> e.get("eventName").asText().equals("GenerateDataKey")));
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

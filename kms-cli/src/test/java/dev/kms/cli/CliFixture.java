@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,6 +113,47 @@ final class CliFixture {
     /** Creates a key and returns its id. */
     String createKey() {
         return ok("create-key").get("KeyMetadata").get("KeyId").asText();
+    }
+
+    /** The event bodies of the audit trail in KMS_HOME/audit, in write order (none before the first call). */
+    List<JsonNode> auditEvents() {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : auditTrailText().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode record = Params.MAPPER.readTree(line);
+                if (record.has("event")) {
+                    events.add(record.get("event"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return events;
+    }
+
+    JsonNode lastAuditEvent() {
+        List<JsonNode> events = auditEvents();
+        return events.get(events.size() - 1);
+    }
+
+    /** Every audit trail file in write order, each ended by a line break, so a secret can be searched for. */
+    String auditTrailText() {
+        Path dir = home.resolve("audit");
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
     }
 
     /** The result of one run: exit code and everything written to stdout and stderr. */

@@ -1,6 +1,5 @@
 package dev.kms.cli;
 
-import dev.kms.pkcs11.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * 2 GiB through encrypt-file and decrypt-file in constant memory: scripts/kms as subprocesses with a 64 MiB heap,
@@ -30,15 +28,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class EnvelopeLargeStreamTest {
     static final long SIZE = 2L << 30;
     static final int BLOCK = 1 << 20;
-    private static final Path SCRIPT = Path.of(System.getProperty("kms.repo.root", "..")).resolve("scripts/kms")
-            .toAbsolutePath().normalize();
 
     @TempDir
     Path home;
 
     @Test
     void twoGibibytes_roundTripThroughPipes_withA64MiBHeap() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of(TestTokens.LIBRARY)), "SoftHSM2 is not installed");
+        KmsScript.assumeSoftHsm2Installed();
         CliFixture kms = CliFixture.create(home);
         String keyId = kms.createKey();
         Path message = home.resolve("large.message");
@@ -66,7 +62,7 @@ class EnvelopeLargeStreamTest {
     }
 
     private Process kms(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), "--home", home.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", KmsScript.PATH.toString(), "--home", home.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KMS_CLASSPATH", System.getProperty("java.class.path"));

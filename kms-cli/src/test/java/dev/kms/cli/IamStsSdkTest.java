@@ -2,12 +2,10 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.node.NodeConfig;
-import dev.kms.server.ServerCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -33,8 +31,6 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import software.amazon.awssdk.services.sts.model.StsException;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +39,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,10 +59,7 @@ class IamStsSdkTest {
     @TempDir
     static Path home;
     static CliFixture kms;
-    static ServerCommand server;
-    static Thread serverThread;
-    static final AtomicInteger EXIT = new AtomicInteger(-1);
-    static final StringWriter SERVER_ERR = new StringWriter();
+    static InProcessServer server;
     static URI endpoint;
     static AwsBasicCredentials admin;
 
@@ -75,14 +67,8 @@ class IamStsSdkTest {
     static void startServer() throws Exception {
         kms = CliFixture.create(home);
         kms.writeConfig(NodeConfig.PIN_FILE + "=user.pin", NodeConfig.REGION + "=" + REGION);
-        CommandLine cli = KmsCli.commandLine(new KmsCli(kms.env));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(SERVER_ERR, true));
-        server = (ServerCommand) cli.getSubcommands().get("server").getCommand();
-        serverThread = new Thread(() -> EXIT.set(cli.execute("--home", home.toString(), "server", "--port", "0")),
-                "kms-server-iam-test");
-        serverThread.start();
-        endpoint = server.awaitStarted(Duration.ofSeconds(90));
+        server = new InProcessServer(kms, "kms-server-iam-test");
+        endpoint = server.endpoint;
         List<String> lines = Files.readAllLines(home.resolve("bootstrap-credentials"));
         admin = AwsBasicCredentials.create(value(lines, "aws_access_key_id"), value(lines, "aws_secret_access_key"));
     }
@@ -91,9 +77,8 @@ class IamStsSdkTest {
     static void stopServer() throws Exception {
         if (server != null) {
             server.stop();
-            serverThread.join(Duration.ofSeconds(60).toMillis());
-            assertEquals(0, EXIT.get(), SERVER_ERR.toString());
-            assertFalse(SERVER_ERR.toString().contains(admin.secretAccessKey()), "the secret was printed");
+            assertEquals(0, server.exit(), server.err.toString());
+            assertFalse(server.err.toString().contains(admin.secretAccessKey()), "the secret was printed");
         }
     }
 

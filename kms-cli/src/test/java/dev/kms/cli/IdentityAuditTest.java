@@ -4,16 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +42,7 @@ class IdentityAuditTest extends CliTestBase {
 
         JsonNode key = kms.ok("iam", "create-access-key", "--user-name", "alice").get("AccessKey");
         String secretAccessKey = key.get("SecretAccessKey").asText();
-        JsonNode createKey = lastEvent();
+        JsonNode createKey = kms.lastAuditEvent();
         assertEvent(createKey, "iam.amazonaws.com", "CreateAccessKey");
         assertEquals("alice", createKey.at("/requestParameters/userName").asText());
         assertEquals(List.of("userName", "accessKeyId", "status", "createDate"),
@@ -62,16 +56,16 @@ class IdentityAuditTest extends CliTestBase {
 
         audited(1, "iam", "create-role", "--role-name", "ops", "--assume-role-policy-document",
                 IamCommandsTest.trust(ACCOUNT));
-        assertEvent(lastEvent(), "iam.amazonaws.com", "CreateRole");
-        assertEquals("ops", lastEvent().at("/requestParameters/roleName").asText());
+        assertEvent(kms.lastAuditEvent(), "iam.amazonaws.com", "CreateRole");
+        assertEquals("ops", kms.lastAuditEvent().at("/requestParameters/roleName").asText());
 
         kms.env.put(Credentials.ACCESS_KEY_ID, key.get("AccessKeyId").asText());
         kms.env.put(Credentials.SECRET_ACCESS_KEY, secretAccessKey);
-        int before = events().size();
+        int before = kms.auditEvents().size();
         JsonNode assumed = kms.ok("sts", "assume-role", "--role-arn", ROLE_ARN, "--role-session-name", "s1",
                 "--duration-seconds", "900");
-        assertEquals(before + 1, events().size());
-        JsonNode assume = lastEvent();
+        assertEquals(before + 1, kms.auditEvents().size());
+        JsonNode assume = kms.lastAuditEvent();
         assertEvent(assume, "sts.amazonaws.com", "AssumeRole");
         assertEquals(ALICE_ARN, assume.at("/userIdentity/arn").asText());
         assertEquals(key.get("AccessKeyId").asText(), assume.at("/userIdentity/accessKeyId").asText());
@@ -83,7 +77,7 @@ class IdentityAuditTest extends CliTestBase {
                 assume.at("/responseElements/credentials/accessKeyId").asText());
         assertEquals(assumed.at("/AssumedRoleUser/Arn").asText(), assume.at("/responseElements/assumedRoleUser/arn").asText());
 
-        String trail = trailText();
+        String trail = kms.auditTrailText();
         assertFalse(trail.contains(secretAccessKey), "secret access key in the audit trail");
         assertFalse(trail.contains(assumed.at("/Credentials/SecretAccessKey").asText()), "session secret in the audit trail");
         assertFalse(trail.contains(assumed.at("/Credentials/SessionToken").asText()), "session token in the audit trail");
@@ -99,10 +93,10 @@ class IdentityAuditTest extends CliTestBase {
         kms.env.put(Credentials.ACCESS_KEY_ID, key.get("AccessKeyId").asText());
         kms.env.put(Credentials.SECRET_ACCESS_KEY, key.get("SecretAccessKey").asText());
 
-        int before = events().size();
+        int before = kms.auditEvents().size();
         kms.run("iam", "create-user", "--user-name", "mallory").assertServiceError("AccessDeniedException");
-        assertEquals(before + 1, events().size());
-        JsonNode denied = lastEvent();
+        assertEquals(before + 1, kms.auditEvents().size());
+        JsonNode denied = kms.lastAuditEvent();
         assertEvent(denied, "iam.amazonaws.com", "CreateUser");
         assertEquals("AccessDeniedException", denied.get("errorCode").asText());
         assertTrue(denied.get("errorMessage").asText().contains("iam:CreateUser"), denied.toString());
@@ -112,16 +106,16 @@ class IdentityAuditTest extends CliTestBase {
         assertTrue(denied.get("responseElements").isNull());
 
         kms.run("account", "list").assertServiceError("AccessDeniedException");
-        assertEquals(before + 2, events().size());
-        assertEvent(lastEvent(), "organizations.amazonaws.com", "ListAccounts");
-        assertEquals("AccessDeniedException", lastEvent().get("errorCode").asText());
+        assertEquals(before + 2, kms.auditEvents().size());
+        assertEvent(kms.lastAuditEvent(), "organizations.amazonaws.com", "ListAccounts");
+        assertEquals("AccessDeniedException", kms.lastAuditEvent().get("errorCode").asText());
 
         kms.env.remove(Credentials.ACCESS_KEY_ID);
         kms.env.remove(Credentials.SECRET_ACCESS_KEY);
         JsonNode account = kms.ok("account", "create").get("Account");
-        assertEvent(lastEvent(), "organizations.amazonaws.com", "CreateAccount");
-        assertEquals(account.get("Id").asText(), lastEvent().at("/responseElements/account/id").asText());
-        assertFalse(trailText().contains(key.get("SecretAccessKey").asText()), "secret access key in the audit trail");
+        assertEvent(kms.lastAuditEvent(), "organizations.amazonaws.com", "CreateAccount");
+        assertEquals(account.get("Id").asText(), kms.lastAuditEvent().at("/responseElements/account/id").asText());
+        assertFalse(kms.auditTrailText().contains(key.get("SecretAccessKey").asText()), "secret access key in the audit trail");
     }
 
     @Test
@@ -132,17 +126,17 @@ class IdentityAuditTest extends CliTestBase {
         kms.env.put(Credentials.ACCESS_KEY_ID, key.get("AccessKeyId").asText());
         kms.env.put(Credentials.SECRET_ACCESS_KEY, wrongSecret);
 
-        int before = events().size();
+        int before = kms.auditEvents().size();
         kms.run("iam", "list-users").assertServiceError("AccessDeniedException");
 
-        assertEquals(before + 1, events().size());
-        JsonNode refused = lastEvent();
+        assertEquals(before + 1, kms.auditEvents().size());
+        JsonNode refused = kms.lastAuditEvent();
         assertEvent(refused, "iam.amazonaws.com", "ListUsers");
         assertEquals("AccessDeniedException", refused.get("errorCode").asText());
         assertEquals("Unknown", refused.at("/userIdentity/type").asText());
         assertEquals(key.get("AccessKeyId").asText(), refused.at("/userIdentity/accessKeyId").asText());
-        assertFalse(trailText().contains(wrongSecret), "refused secret in the audit trail");
-        assertFalse(trailText().contains(key.get("SecretAccessKey").asText()), "secret access key in the audit trail");
+        assertFalse(kms.auditTrailText().contains(wrongSecret), "refused secret in the audit trail");
+        assertFalse(kms.auditTrailText().contains(key.get("SecretAccessKey").asText()), "secret access key in the audit trail");
         kms.env.remove(Credentials.ACCESS_KEY_ID);
         kms.env.remove(Credentials.SECRET_ACCESS_KEY);
     }
@@ -162,9 +156,9 @@ class IdentityAuditTest extends CliTestBase {
             assertEquals(1, deletionDue.executeUpdate());
         }
 
-        int before = events().size();
+        int before = kms.auditEvents().size();
         kms.ok("list-keys");
-        List<JsonNode> events = events();
+        List<JsonNode> events = kms.auditEvents();
         assertEquals(before + 3, events.size(), "RotateKey, DeleteKey, then ListKeys");
         JsonNode rotate = events.get(before);
         JsonNode delete = events.get(before + 1);
@@ -198,47 +192,9 @@ class IdentityAuditTest extends CliTestBase {
 
     /** Runs a command that must succeed and must add {@code count} events; returns the last. */
     private JsonNode audited(int count, String... args) {
-        int before = events().size();
+        int before = kms.auditEvents().size();
         kms.ok(args);
-        assertEquals(before + count, events().size(), () -> "events of kms " + String.join(" ", args));
-        return lastEvent();
-    }
-
-    private JsonNode lastEvent() {
-        List<JsonNode> events = events();
-        return events.get(events.size() - 1);
-    }
-
-    /** The event bodies of every trail file, in write order. */
-    private List<JsonNode> events() {
-        List<JsonNode> events = new ArrayList<>();
-        if (!Files.isDirectory(home.resolve("audit"))) {
-            return events;
-        }
-        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
-            for (Path file : files.sorted().toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    JsonNode record = Params.MAPPER.readTree(line);
-                    if (record.has("event")) {
-                        events.add(record.get("event"));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return events;
-    }
-
-    private String trailText() {
-        StringBuilder text = new StringBuilder();
-        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
-            for (Path file : files.sorted().toList()) {
-                text.append(Files.readString(file, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+        assertEquals(before + count, kms.auditEvents().size(), () -> "events of kms " + String.join(" ", args));
+        return kms.lastAuditEvent();
     }
 }

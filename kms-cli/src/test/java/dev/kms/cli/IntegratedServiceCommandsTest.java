@@ -6,13 +6,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,7 +55,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
 
     @AfterEach
     void noSecretInTheAuditTrail() {
-        String trail = trailText();
+        String trail = kms.auditTrailText();
         for (String secret : secrets) {
             assertFalse(trail.contains(secret), "a secret in the audit trail");
         }
@@ -73,14 +70,24 @@ class IntegratedServiceCommandsTest extends CliTestBase {
 
     private void asAlice() {
         asRoot();
-        kms.env.put(Credentials.ACCESS_KEY_ID, aliceKeyId);
-        kms.env.put(Credentials.SECRET_ACCESS_KEY, aliceSecret);
+        callerKey(aliceKeyId, aliceSecret);
     }
 
     private void asAliceThroughBackup() {
         asAlice();
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, serviceSecret);
+        serviceKey(serviceKeyId, serviceSecret);
+    }
+
+    /** The access key the calls are signed with. */
+    private void callerKey(String accessKeyId, String secretAccessKey) {
+        kms.env.put(Credentials.ACCESS_KEY_ID, accessKeyId);
+        kms.env.put(Credentials.SECRET_ACCESS_KEY, secretAccessKey);
+    }
+
+    /** The access key of the integrated service the calls go through, on the caller's behalf. */
+    private void serviceKey(String accessKeyId, String secretAccessKey) {
+        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, accessKeyId);
+        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, secretAccessKey);
     }
 
     private String encryptThroughBackup() {
@@ -153,14 +160,12 @@ class IntegratedServiceCommandsTest extends CliTestBase {
         encryptThroughBackup();
 
         asRoot();
-        kms.env.put(Credentials.ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SECRET_ACCESS_KEY, serviceSecret);
+        callerKey(serviceKeyId, serviceSecret);
         CliFixture.Result alone = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64)
                 .assertServiceError("AccessDeniedException");
         assertTrue(alone.err().contains(BACKUP + " is not authorized to perform: kms:Encrypt"), alone.err());
 
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, serviceSecret);
+        serviceKey(serviceKeyId, serviceSecret);
         CliFixture.Result forItself = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64)
                 .assertServiceError("AccessDeniedException");
         assertTrue(forItself.err().contains("only on behalf of"), forItself.err());
@@ -169,8 +174,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     @Test
     void serviceCredentials_withoutACaller_areRefusedWithAClearError() {
         asRoot();
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, serviceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, serviceSecret);
+        serviceKey(serviceKeyId, serviceSecret);
 
         CliFixture.Result result = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64);
         assertEquals(1, result.exit());
@@ -180,8 +184,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     @Test
     void aUsersKeyAsTheServiceCredentials_isRefused() {
         asAlice();
-        kms.env.put(Credentials.SERVICE_ACCESS_KEY_ID, aliceKeyId);
-        kms.env.put(Credentials.SERVICE_SECRET_ACCESS_KEY, aliceSecret);
+        serviceKey(aliceKeyId, aliceSecret);
 
         CliFixture.Result result = kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64)
                 .assertServiceError("AccessDeniedException");
@@ -201,7 +204,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
                 .assertServiceError("AccessDeniedException");
         assertTrue(result.err().contains("signature we calculated does not match"), result.err());
 
-        JsonNode event = lastEvent();
+        JsonNode event = kms.lastAuditEvent();
         assertEquals("Encrypt", event.get("eventName").asText());
         assertEquals("AccessDeniedException", event.get("errorCode").asText());
         assertEquals("Unknown", event.at("/userIdentity/type").asText());
@@ -213,14 +216,13 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     @Test
     void unknownCallerKey_isRefused_withOneEventNamingOnlyTheKeyId() {
         asRoot();
-        kms.env.put(Credentials.ACCESS_KEY_ID, "AKIAAAAAAAAAAAAAAAAA");
-        kms.env.put(Credentials.SECRET_ACCESS_KEY, "s".repeat(40));
+        callerKey("AKIAAAAAAAAAAAAAAAAA", "s".repeat(40));
         secrets.add("s".repeat(40));
-        int before = events().size();
+        int before = kms.auditEvents().size();
 
         kms.run("list-keys").assertServiceError("AccessDeniedException");
 
-        List<JsonNode> events = events();
+        List<JsonNode> events = kms.auditEvents();
         assertEquals(before + 1, events.size());
         JsonNode event = events.get(events.size() - 1);
         assertEquals("ListKeys", event.get("eventName").asText());
@@ -234,7 +236,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
     void aCallThroughTheService_isAuditedAsTheUsers_invokedByTheService() {
         encryptThroughBackup();
 
-        JsonNode event = lastEvent();
+        JsonNode event = kms.lastAuditEvent();
         assertEquals("Encrypt", event.get("eventName").asText());
         assertEquals("IAMUser", event.at("/userIdentity/type").asText());
         assertEquals(ALICE_ARN, event.at("/userIdentity/arn").asText());
@@ -242,7 +244,7 @@ class IntegratedServiceCommandsTest extends CliTestBase {
         assertEquals(BACKUP, event.at("/userIdentity/invokedBy").asText());
         asAlice();
         kms.run("encrypt", "--key-id", ALIAS, "--plaintext", PLAINTEXT_B64).assertServiceError("AccessDeniedException");
-        assertTrue(lastEvent().at("/userIdentity/invokedBy").isMissingNode(), "a direct call is not invoked by a service");
+        assertTrue(kms.lastAuditEvent().at("/userIdentity/invokedBy").isMissingNode(), "a direct call is not invoked by a service");
         asRoot();
         kms.ok("audit", "verify");
     }
@@ -324,46 +326,5 @@ class IntegratedServiceCommandsTest extends CliTestBase {
         assertEquals(PLAINTEXT_B64, kms.ok("--profile", "alice", "--service-profile", "backup", "decrypt",
                 "--ciphertext-blob", blob).get("Plaintext").asText());
         kms.run("--profile", "alice", "decrypt", "--ciphertext-blob", blob).assertServiceError("AccessDeniedException");
-    }
-
-    // ---- the trail
-
-    private List<JsonNode> events() {
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : trailText().split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                JsonNode record = Params.MAPPER.readTree(line);
-                if (record.has("event")) {
-                    events.add(record.get("event"));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return events;
-    }
-
-    private JsonNode lastEvent() {
-        List<JsonNode> events = events();
-        return events.get(events.size() - 1);
-    }
-
-    private String trailText() {
-        Path dir = home.resolve("audit");
-        if (!Files.isDirectory(dir)) {
-            return "";
-        }
-        StringBuilder text = new StringBuilder();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
     }
 }

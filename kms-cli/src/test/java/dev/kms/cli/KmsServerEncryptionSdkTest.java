@@ -5,10 +5,8 @@ import com.amazonaws.encryptionsdk.CommitmentPolicy;
 import com.amazonaws.encryptionsdk.CryptoResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.server.BootstrapAdministrator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.cryptography.materialproviders.IKeyring;
@@ -20,7 +18,6 @@ import software.amazon.cryptography.materialproviders.model.MaterialProvidersCon
 import software.amazon.cryptography.materialproviders.model.OpaqueError;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
@@ -42,14 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * context on decrypt, so the server's key policy and context binding decide. The IAM user bob may do every kms
  * action by his identity policy; only key policies that name him let him use their keys.
  */
-class KmsServerEncryptionSdkTest {
+class KmsServerEncryptionSdkTest extends ServedHomeTestBase {
     static final Map<String, String> CONTEXT = Map.of("purpose", "interop", "tenant", "tenant-a");
     static final byte[] PLAINTEXT = "a message for the encryption sdk".getBytes(StandardCharsets.UTF_8);
 
-    @TempDir
-    static Path home;
-    static ServedHome server;
-    static KmsClient admin;
     static KmsClient bob;
 
     final MaterialProviders materialProviders = MaterialProviders.builder()
@@ -58,17 +51,9 @@ class KmsServerEncryptionSdkTest {
             .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt).build();
 
     @BeforeAll
-    static void serve() throws Exception {
-        server = ServedHome.start(home, "us-east-1", "bob");
-        admin = server.client(server.administrator);
+    static void serveWithBob() throws Exception {
+        serve("bob");
         bob = server.client(server.user("bob"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bob.close();
-        admin.close();
-        server.close();
     }
 
     /** The keyring needs the key ARN: it matches the ARN GenerateDataKey returns against the messages it decrypts. */

@@ -2,11 +2,9 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.server.BootstrapAdministrator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -32,7 +30,6 @@ import software.amazon.awssdk.services.kms.model.Tag;
 import software.amazon.awssdk.services.kms.model.TagException;
 import software.amazon.awssdk.services.kms.model.UnsupportedOperationException;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,27 +46,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * request id and the message the service wrote. The IAM user bob may do every kms action by his identity
  * policy; a key policy that does not name him still refuses him.
  */
-class KmsServerSdkErrorsTest {
+class KmsServerSdkErrorsTest extends ServedHomeTestBase {
     static final Map<String, String> CONTEXT = Map.of("purpose", "errors");
 
-    @TempDir
-    static Path home;
-    static ServedHome server;
-    static KmsClient admin;
     static KmsClient bob;
 
     @BeforeAll
-    static void serve() throws Exception {
-        server = ServedHome.start(home, "us-east-1", "bob");
-        admin = server.client(server.administrator);
+    static void serveWithBob() throws Exception {
+        serve("bob");
         bob = server.client(server.user("bob"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bob.close();
-        admin.close();
-        server.close();
     }
 
     static KeyMetadata createKey() {

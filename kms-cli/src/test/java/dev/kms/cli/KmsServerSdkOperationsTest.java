@@ -3,15 +3,12 @@ package dev.kms.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.core.operation.KmsOperation;
 import dev.kms.server.BootstrapAdministrator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.CancelKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
@@ -39,7 +36,6 @@ import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
 import software.amazon.awssdk.services.kms.model.Tag;
 import software.amazon.awssdk.services.kms.model.VerifyMacResponse;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,24 +62,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * found in the trail on disk with the SDK's request id, source address and user agent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KmsServerSdkOperationsTest {
+class KmsServerSdkOperationsTest extends ServedHomeTestBase {
     static final Map<String, String> CONTEXT = Map.of("purpose", "sdk", "tenant", "a");
 
-    @TempDir
-    static Path home;
-    static ServedHome server;
-    static KmsClient admin;
 
     @BeforeAll
-    static void serve() throws Exception {
-        server = ServedHome.start(home, "us-east-1");
-        admin = server.client(server.administrator);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        admin.close();
-        server.close();
+    static void serveTheAdministrator() throws Exception {
+        serve();
     }
 
     static SdkBytes utf8(String s) {

@@ -44,8 +44,6 @@ class KmsServerTwoRegionsTest {
     @AfterAll
     static void stop() throws Exception {
         try {
-            eastKms.close();
-            westKms.close();
             east.close();
         } finally {
             west.close();

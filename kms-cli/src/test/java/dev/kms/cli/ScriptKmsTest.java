@@ -1,7 +1,6 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kms.pkcs11.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * End to end: scripts/kms as a subprocess on a fresh KMS_HOME, with no SOFTHSM2_CONF of its own. The
@@ -27,15 +25,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * subprocess runs on this test's class path (KMS_CLASSPATH), since the jar is only packaged after tests.
  */
 class ScriptKmsTest {
-    private static final Path SCRIPT = Path.of(System.getProperty("kms.repo.root", "..")).resolve("scripts/kms")
-            .toAbsolutePath().normalize();
-
     @TempDir
     Path work;
 
     @Test
     void firstUse_bootstrapsTheEmbeddedToken_thenCreatesEncryptsAndDecrypts() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of(TestTokens.LIBRARY)), "SoftHSM2 is not installed");
+        KmsScript.assumeSoftHsm2Installed();
         Path home = work.resolve("kms home");
         byte[] secret = "end to end\n".getBytes(StandardCharsets.UTF_8);
         Path secretFile = Files.write(work.resolve("secret.bin"), secret);
@@ -87,7 +82,7 @@ class ScriptKmsTest {
     }
 
     private Run kms(Path home, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", KmsScript.PATH.toString()));
         if (List.of(args).stream().noneMatch(a -> a.startsWith("--home="))) {
             command.addAll(List.of("--home", home.toString()));
         }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kms.node.NodeConfig;
 import dev.kms.server.BootstrapAdministrator;
-import dev.kms.server.ServerCommand;
-import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -13,18 +11,14 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,24 +42,15 @@ final class ServedHome implements AutoCloseable {
     final AwsBasicCredentials administrator;
     final URI endpoint;
     private final Map<String, AwsBasicCredentials> users;
-    private final ServerCommand command;
-    private final Thread thread;
-    private final AtomicInteger exit = new AtomicInteger(-1);
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final List<KmsClient> clients = new ArrayList<>();
+    private final InProcessServer server;
 
     private ServedHome(CliFixture kms, String region, Map<String, AwsBasicCredentials> users) throws Exception {
         this.kms = kms;
         this.region = region;
         this.users = users;
-        CommandLine cli = KmsCli.commandLine(new KmsCli(kms.env));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        command = (ServerCommand) cli.getSubcommands().get("server").getCommand();
-        thread = new Thread(() -> exit.set(cli.execute("--home", kms.home.toString(), "server", "--port", "0")),
-                "kms-server-" + region);
-        thread.start();
-        endpoint = command.awaitStarted(Duration.ofSeconds(60));
+        server = new InProcessServer(kms, "kms-server-" + region);
+        endpoint = server.endpoint;
         administrator = bootstrapCredentials(kms.home.resolve(BootstrapAdministrator.FILE_NAME));
     }
 
@@ -97,18 +82,23 @@ final class ServedHome implements AutoCloseable {
         return users.get(name);
     }
 
-    /** The AWS SDK's KMS client, unchanged but for endpoint and credentials, signing for the server's region. */
+    /**
+     * The AWS SDK's KMS client, unchanged but for endpoint and credentials, signing for the server's region;
+     * {@link #close} closes it at the latest.
+     */
     KmsClient client(AwsBasicCredentials credentials) {
         return client(credentials, region);
     }
 
     KmsClient client(AwsBasicCredentials credentials, String signingRegion) {
-        return KmsClient.builder()
+        KmsClient client = KmsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(signingRegion))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .build();
+        clients.add(client);
+        return client;
     }
 
     /**
@@ -146,17 +136,17 @@ final class ServedHome implements AutoCloseable {
         return matching.get(0);
     }
 
-    /** Stops the server as SIGTERM does; it must stop cleanly, print nothing on stdout and never a PIN. */
+    /**
+     * Closes the clients it made, then stops the server as SIGTERM does; it must stop cleanly, print nothing on
+     * stdout and never a PIN.
+     */
     @Override
     public void close() throws Exception {
-        command.stop();
-        thread.join(Duration.ofSeconds(60).toMillis());
-        assertFalse(thread.isAlive(), "the server did not stop");
-        assertEquals(0, exit.get(), err::toString);
-        assertEquals("", out.toString(), "stdout of kms server");
+        clients.forEach(KmsClient::close);
+        server.stopCleanly();
         String userPin = new String(kms.token.userPin());
         String soPin = new String(kms.token.soPin());
-        List<String> outputs = new ArrayList<>(List.of(err.toString()));
+        List<String> outputs = new ArrayList<>(List.of(server.err.toString()));
         kms.results.forEach(r -> outputs.addAll(List.of(r.out(), r.err())));
         for (String output : outputs) {
             assertFalse(output.contains(userPin) || output.contains(soPin), "a PIN was printed");

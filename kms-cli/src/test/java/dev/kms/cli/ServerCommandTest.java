@@ -1,14 +1,9 @@
 package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kms.server.ServerCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,12 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,44 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerCommandTest extends CliTestBase {
     static final String REGION = "us-east-1";
 
-    Server server;
-
-    /** One in-process {@code kms server}: its thread, captured output and endpoint. */
-    final class Server {
-        final ServerCommand command;
-        final Thread thread;
-        final AtomicInteger exit = new AtomicInteger(-1);
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final URI endpoint;
-
-        Server() throws Exception {
-            CommandLine cli = KmsCli.commandLine(new KmsCli(kms.env));
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            command = (ServerCommand) cli.getSubcommands().get("server").getCommand();
-            thread = new Thread(() -> exit.set(cli.execute("--home", home.toString(), "server", "--port", "0")),
-                    "kms-server-test");
-            thread.start();
-            endpoint = command.awaitStarted(Duration.ofSeconds(60));
-        }
-
-        /** Stops it as SIGTERM would and checks it stopped cleanly, printing nothing on stdout. */
-        void stop() throws Exception {
-            command.stop();
-            thread.join(Duration.ofSeconds(60).toMillis());
-            assertFalse(thread.isAlive(), "the server did not stop");
-            assertEquals(0, exit.get(), err.toString());
-            assertEquals("", out.toString(), "stdout of kms server");
-            assertTrue(err.toString().contains("kms server: stopped"), err.toString());
-        }
-    }
+    InProcessServer server;
 
     @AfterEach
     void stopServer() throws Exception {
-        if (server != null && server.thread.isAlive()) {
-            server.stop();
+        if (server != null && server.isRunning()) {
+            stopServerCleanly();
         }
+    }
+
+    /** Stops the server as SIGTERM would; it must stop cleanly and say so. */
+    void stopServerCleanly() throws Exception {
+        server.stopCleanly();
+        assertTrue(server.err.toString().contains("kms server: stopped"), server.err.toString());
     }
 
     Path credentialsFile() {
@@ -81,7 +49,7 @@ class ServerCommandTest extends CliTestBase {
     }
 
     void startServer() throws Exception {
-        server = new Server();
+        server = new InProcessServer(kms, "kms-server-test");
         kms.env.put(Profiles.CREDENTIALS_FILE, credentialsFile().toString());
     }
 
@@ -126,14 +94,14 @@ class ServerCommandTest extends CliTestBase {
         assertTrue(banner.contains("AWS_SHARED_CREDENTIALS_FILE=" + credentialsFile() + " aws kms list-keys --profile "
                 + "kms-admin --endpoint-url " + server.endpoint + " --region " + REGION + "\n"), banner);
         assertTrue(banner.contains("written now"), banner);
-        server.stop();
+        stopServerCleanly();
         assertFalse(server.err.toString().contains(secret), "secret printed");
 
         startServer();
         assertEquals(credentials, Files.readString(credentialsFile()), "credentials rewritten on restart");
         assertTrue(server.err.toString().contains("written on first start"), server.err.toString());
         remoteOk("list-keys");
-        server.stop();
+        stopServerCleanly();
         assertFalse(server.err.toString().contains(secret), "secret printed");
     }
 
@@ -220,7 +188,7 @@ class ServerCommandTest extends CliTestBase {
         CliFixture.Result remoteDescribe = remote("describe-key", "--key-id", keyId);
         CliFixture.Result remoteNotFound = remote("describe-key", "--key-id", "alias/none");
         remoteNotFound.assertServiceError("NotFoundException");
-        server.stop();
+        stopServerCleanly();
 
         // The server audited the calls as the administrator.
         JsonNode lastUse = kms.ok("get-key-last-usage", "--key-id", keyId);
@@ -277,7 +245,7 @@ class ServerCommandTest extends CliTestBase {
         JsonNode caller = remoteOk("sts", "get-caller-identity");
         assertEquals("arn:aws:iam::" + CliFixture.ACCOUNT + ":user/kms-admin", caller.get("Arn").asText());
         assertEquals(List.of("UserId", "Account", "Arn"), fieldNames(caller));
-        server.stop();
+        stopServerCleanly();
 
         // The same commands on KMS_HOME itself print the same.
         assertEquals(created.get("User"), kms.ok("iam", "get-user", "--user-name", "ops").get("User"));

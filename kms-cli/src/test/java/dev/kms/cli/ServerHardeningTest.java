@@ -5,12 +5,9 @@ import dev.kms.server.KmsHttpServer;
 import dev.kms.wire.AwsJson;
 import dev.kms.wire.QueryProtocol;
 import dev.kms.wire.SigV4Signer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyState;
 
 import java.io.ByteArrayOutputStream;
@@ -45,25 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 9's defects, each reproduced against the real {@code kms server} (SoftHSM2, SQLite, the audit trail) as an
  * attacker sends it: raw bytes on a socket or requests signed by hand, since no SDK sends them.
  */
-class ServerHardeningTest {
+class ServerHardeningTest extends ServedHomeTestBase {
     static final byte[] LIST_KEYS = "{\"Limit\":5}".getBytes(StandardCharsets.US_ASCII);
 
-    @TempDir
-    static Path home;
-    static ServedHome server;
-    static KmsClient admin;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void serve() throws Exception {
-        server = ServedHome.start(home, "us-east-1");
-        admin = server.client(server.administrator);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        admin.close();
-        server.close();
+    static void serveTheAdministrator() throws Exception {
+        serve();
     }
 
     /** The headers of a POST / carrying {@code headers} and {@code body}, signed by the administrator. */

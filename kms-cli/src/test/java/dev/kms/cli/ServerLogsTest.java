@@ -2,7 +2,6 @@ package dev.kms.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kms.pkcs11.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,6 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The logs of {@code scripts/kms server} as a process: JSON lines on stdout with one access line per API request
@@ -50,7 +48,7 @@ class ServerLogsTest {
 
     @Test
     void logs_areJsonLines_withAnAccessLinePerRequest_andNoSecrets() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of(TestTokens.LIBRARY)), "SoftHSM2 is not installed");
+        KmsScript.assumeSoftHsm2Installed();
         Path home = Files.createDirectory(work.resolve("home"));
         CliFixture kms = CliFixture.create(home);
         String endpoint = start(home);

@@ -13,12 +13,11 @@ import java.util.regex.Pattern;
  * {@code work/server.err}; {@link #start} returns once the banner names the endpoint.
  */
 record ServerProcess(Process process, String endpoint) {
-    private static final Path ROOT = Path.of(System.getProperty("kms.repo.root", "..")).toAbsolutePath().normalize();
     private static final Pattern ENDPOINT = Pattern.compile("(?m)^  endpoint     (http://\\S+)$");
 
     static ServerProcess start(Path home, Path work) throws Exception {
         Path err = work.resolve("server.err");
-        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("scripts/kms").toString(), "--home",
+        ProcessBuilder builder = new ProcessBuilder("bash", KmsScript.PATH.toString(), "--home",
                 home.toString(), "server", "--port", "0").directory(work.toFile());
         builder.environment().remove("SOFTHSM2_CONF");
         builder.environment().put("KMS_CLASSPATH", System.getProperty("java.class.path"));

@@ -1,6 +1,5 @@
 package dev.kms.cli;
 
-import dev.kms.pkcs11.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,8 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerScriptTest {
-    private static final Path ROOT = Path.of(System.getProperty("kms.repo.root", "..")).toAbsolutePath().normalize();
-    private static final Path AWS_CLI_SCRIPT = ROOT.resolve("kms-cli/src/test/sh/aws-cli-against-server.sh");
+    private static final Path AWS_CLI_SCRIPT = KmsScript.REPO_ROOT.resolve("kms-cli/src/test/sh/aws-cli-against-server.sh");
 
     @TempDir
     static Path work;
@@ -38,7 +36,7 @@ class ServerScriptTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of(TestTokens.LIBRARY)), "SoftHSM2 is not installed");
+        KmsScript.assumeSoftHsm2Installed();
         Path home = Files.createDirectory(work.resolve("home"));
         kms = CliFixture.create(home);
         serverErr = work.resolve("server.err");
@@ -80,33 +78,38 @@ class ServerScriptTest {
         return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 
+    /** Runs one part of aws-cli-against-server.sh, which must exit 0 and print its ok line. */
+    private static void assertAwsCliPartPasses(String part) throws IOException, InterruptedException {
+        Run run = awsCli(part);
+        assertEquals(0, run.exit, run.err);
+        assertEquals("aws-cli-against-server " + part + ": ok\n", run.out, run.err);
+    }
+
+    private static void assumeAwsCliInstalled() throws IOException, InterruptedException {
+        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+    }
+
     @Test
     @Order(1)
     void awsCli_createKeyAliasEncryptDecryptGenerateDataKey() throws Exception {
-        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
-        Run run = awsCli("basic");
-        assertEquals(0, run.exit, run.err);
-        assertEquals("aws-cli-against-server basic: ok\n", run.out, run.err);
+        assumeAwsCliInstalled();
+        assertAwsCliPartPasses("basic");
     }
 
     @Test
     @Order(2)
     void awsCli_rotateKeyOnDemandAndListKeyRotations() throws Exception {
-        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
+        assumeAwsCliInstalled();
         assumeTrue(shell("aws kms help 2>/dev/null | grep -q rotate-key-on-demand"),
                 "this AWS CLI predates rotate-key-on-demand (added to AWS KMS in June 2024)");
-        Run run = awsCli("rotation");
-        assertEquals(0, run.exit, run.err);
-        assertEquals("aws-cli-against-server rotation: ok\n", run.out, run.err);
+        assertAwsCliPartPasses("rotation");
     }
 
     @Test
     @Order(3)
     void awsCli_iamUserKeyPolicyAndStsAssumeRole() throws Exception {
-        assumeTrue(shell("command -v aws"), "the AWS CLI (aws) is not installed; scripts/setup installs Debian's awscli");
-        Run run = awsCli("iam");
-        assertEquals(0, run.exit, run.err);
-        assertEquals("aws-cli-against-server iam: ok\n", run.out, run.err);
+        assumeAwsCliInstalled();
+        assertAwsCliPartPasses("iam");
     }
 
     @Test

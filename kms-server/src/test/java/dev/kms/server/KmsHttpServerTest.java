@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kms.core.error.ErrorCode;
 import dev.kms.core.error.KmsException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -34,17 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP adapter with a plain HTTP client: protocol errors, health, limits and graceful stop. */
-class KmsHttpServerTest {
+class KmsHttpServerTest extends ServerFixtureTestBase {
     static final ObjectMapper MAPPER = new ObjectMapper();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    ServerFixture fixture;
-
-    @AfterEach
-    void tearDown() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     /** A POST / signed by the AWS SDK signer with the root key; {@code headers} may override the JSON 1.1 ones. */
     HttpResponse<String> post(byte[] body, Map<String, String> headers) throws Exception {

@@ -1,6 +1,5 @@
 package dev.kms.server;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -31,16 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /metrics}: Prometheus text through Micrometer; the counters move with the API's requests. */
-class ServerMetricsTest {
+class ServerMetricsTest extends ServerFixtureTestBase {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    ServerFixture fixture;
-
-    @AfterEach
-    void tearDown() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     KmsClient client(URI endpoint) {
         return KmsClient.builder()

@@ -36,19 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Clients that send their requests slowly, or never finish them, on raw sockets: they hold connections, never the
  * processing slots that admission counts, and the read timeout drops them.
  */
-class SlowClientsTest {
+class SlowClientsTest extends ServerFixtureTestBase {
     static final byte[] BODY = "{\"Limit\":5}".getBytes(StandardCharsets.US_ASCII);
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final List<Socket> sockets = new ArrayList<>();
-    ServerFixture fixture;
 
+    /** JUnit runs this before {@link #closeFixture}: the sockets close before the server stops. */
     @AfterEach
-    void tearDown() throws IOException {
+    void closeSockets() throws IOException {
         for (Socket socket : sockets) {
             socket.close();
-        }
-        if (fixture != null) {
-            fixture.close();
         }
     }
 

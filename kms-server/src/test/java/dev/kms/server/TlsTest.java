@@ -1,6 +1,5 @@
 package dev.kms.server;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * HTTPS with a self-signed certificate made at test time by the JDK's keytool (EC P-256, SAN 127.0.0.1 and
  * localhost), from its PKCS#12 keystore and from the same certificate and key as PEM files.
  */
-class TlsTest {
+class TlsTest extends ServerFixtureTestBase {
     static final char[] PASSWORD = "test-keystore-password".toCharArray();
 
     @TempDir
@@ -46,8 +45,6 @@ class TlsTest {
     static Path certPem;
     static Path keyPem;
     static KeyStore trustStore;
-
-    ServerFixture fixture;
 
     @BeforeAll
     static void makeCertificate() throws Exception {
@@ -83,13 +80,6 @@ class TlsTest {
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (fixture != null) {
-            fixture.close();
-        }
     }
 
     void start(TlsCredentials tls) {

@@ -47,9 +47,11 @@ public final class IamCommands {
         String serviceName;
     }
 
-    @Command(name = "create-access-key", mixinStandardHelpOptions = true,
-            description = "Creates an access key of a user or a service; its secret is shown this once and never again.")
-    static final class CreateAccessKey extends IdentityApiCommand {
+    /**
+     * An access-key command: a user's key goes to IAM's action as in aws iam; an integrated service's is answered
+     * on KMS_HOME by {@link #forService}, in the same shape with ServiceName for UserName.
+     */
+    abstract static class AccessKeyCommand extends IdentityApiCommand {
         @ArgGroup(multiplicity = "1")
         KeyOwner owner;
 
@@ -58,65 +60,58 @@ public final class IamCommands {
             if (owner.serviceName == null) {
                 return super.call();
             }
-            return IdentityCommand.callLocal(spec, (session, caller) -> {
-                try (CreatedAccessKey created = iam(session).createServiceAccessKey(caller, owner.serviceName)) {
-                    AccessKey key = created.accessKey();
-                    ObjectNode out = IdentityCommand.object();
-                    out.putObject("AccessKey")
-                            .put("ServiceName", owner.serviceName)
-                            .put("AccessKeyId", key.accessKeyId())
-                            .put("Status", key.status().name())
-                            .put("SecretAccessKey", new String(created.secretAccessKey().chars()))
-                            .put("CreateDate", IdentityCommand.date(key.created()));
-                    return out;
-                }
-            });
+            return IdentityCommand.callLocal(spec, (session, caller) -> forService(iam(session), caller));
+        }
+
+        abstract ObjectNode forService(IamService iam, RequestContext caller);
+
+        /** What IAM answers of a user's key, for the service's. */
+        ObjectNode describe(ObjectNode node, AccessKey key) {
+            return node.put("ServiceName", owner.serviceName)
+                    .put("AccessKeyId", key.accessKeyId())
+                    .put("Status", key.status().name());
+        }
+    }
+
+    @Command(name = "create-access-key", mixinStandardHelpOptions = true,
+            description = "Creates an access key of a user or a service; its secret is shown this once and never again.")
+    static final class CreateAccessKey extends AccessKeyCommand {
+        @Override
+        ObjectNode forService(IamService iam, RequestContext caller) {
+            try (CreatedAccessKey created = iam.createServiceAccessKey(caller, owner.serviceName)) {
+                ObjectNode out = IdentityCommand.object();
+                describe(out.putObject("AccessKey"), created.accessKey())
+                        .put("SecretAccessKey", new String(created.secretAccessKey().chars()))
+                        .put("CreateDate", IdentityCommand.date(created.accessKey().created()));
+                return out;
+            }
         }
     }
 
     @Command(name = "list-access-keys", mixinStandardHelpOptions = true,
             description = "Lists a user's or a service's access keys.")
-    static final class ListAccessKeys extends IdentityApiCommand {
-        @ArgGroup(multiplicity = "1")
-        KeyOwner owner;
-
+    static final class ListAccessKeys extends AccessKeyCommand {
         @Override
-        public Integer call() {
-            if (owner.serviceName == null) {
-                return super.call();
+        ObjectNode forService(IamService iam, RequestContext caller) {
+            ObjectNode out = IdentityCommand.object();
+            ArrayNode keys = out.putArray("AccessKeyMetadata");
+            for (AccessKey key : iam.listServiceAccessKeys(caller, owner.serviceName)) {
+                describe(keys.addObject(), key).put("CreateDate", IdentityCommand.date(key.created()));
             }
-            return IdentityCommand.callLocal(spec, (session, caller) -> {
-                ObjectNode out = IdentityCommand.object();
-                ArrayNode keys = out.putArray("AccessKeyMetadata");
-                for (AccessKey key : iam(session).listServiceAccessKeys(caller, owner.serviceName)) {
-                    keys.addObject()
-                            .put("ServiceName", owner.serviceName)
-                            .put("AccessKeyId", key.accessKeyId())
-                            .put("Status", key.status().name())
-                            .put("CreateDate", IdentityCommand.date(key.created()));
-                }
-                return out;
-            });
+            return out;
         }
     }
 
     @Command(name = "delete-access-key", mixinStandardHelpOptions = true,
             description = "Deletes an access key of a user or a service.")
-    static final class DeleteAccessKey extends IdentityApiCommand {
-        @ArgGroup(multiplicity = "1")
-        KeyOwner owner;
+    static final class DeleteAccessKey extends AccessKeyCommand {
         @Option(names = "--access-key-id", required = true)
         String accessKeyId;
 
         @Override
-        public Integer call() {
-            if (owner.serviceName == null) {
-                return super.call();
-            }
-            return IdentityCommand.callLocal(spec, (session, caller) -> {
-                iam(session).deleteServiceAccessKey(caller, owner.serviceName, accessKeyId);
-                return IdentityCommand.object();
-            });
+        ObjectNode forService(IamService iam, RequestContext caller) {
+            iam.deleteServiceAccessKey(caller, owner.serviceName, accessKeyId);
+            return IdentityCommand.object();
         }
     }
 

@@ -25,14 +25,24 @@ public final class CryptoCommands {
         List<ArrayNode> grantTokens;
     }
 
-    @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypts up to 4096 bytes under a key.")
-    public static final class Encrypt extends CryptoCommand {
+    /** A crypto command on the key --key-id names. */
+    abstract static class KeyCryptoCommand extends CryptoCommand {
         @Mixin
         KeyIdOption keyId;
-        @Option(names = "--plaintext", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
-        TextNode plaintext;
+    }
+
+    /** The --encryption-context of Encrypt, Decrypt and GenerateDataKey*. */
+    static final class EncryptionContextOption {
         @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
         ObjectNode encryptionContext;
+    }
+
+    @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypts up to 4096 bytes under a key.")
+    public static final class Encrypt extends KeyCryptoCommand {
+        @Option(names = "--plaintext", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
+        TextNode plaintext;
+        @Mixin
+        EncryptionContextOption encryptionContext;
         @Option(names = "--encryption-algorithm", description = "SYMMETRIC_DEFAULT (default)")
         String encryptionAlgorithm;
     }
@@ -42,8 +52,8 @@ public final class CryptoCommands {
     public static final class Decrypt extends CryptoCommand {
         @Option(names = "--ciphertext-blob", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode ciphertextBlob;
-        @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
-        ObjectNode encryptionContext;
+        @Mixin
+        EncryptionContextOption encryptionContext;
         @Option(names = "--key-id")
         String keyId;
         @Option(names = "--encryption-algorithm")
@@ -70,11 +80,9 @@ public final class CryptoCommands {
     }
 
     /** The members of GenerateDataKey and GenerateDataKeyWithoutPlaintext. */
-    abstract static class DataKeyCommand extends CryptoCommand {
+    abstract static class DataKeyCommand extends KeyCryptoCommand {
         @Mixin
-        KeyIdOption keyId;
-        @Option(names = "--encryption-context", converter = Params.StringMap.class, paramLabel = "k=v,...|JSON")
-        ObjectNode encryptionContext;
+        EncryptionContextOption encryptionContext;
         @Option(names = "--number-of-bytes", description = "1..1024; or give --key-spec")
         Integer numberOfBytes;
         @Option(names = "--key-spec", description = "AES_256 or AES_128; or give --number-of-bytes")
@@ -98,26 +106,22 @@ public final class CryptoCommands {
         Integer numberOfBytes;
     }
 
-    @Command(name = "generate-mac", mixinStandardHelpOptions = true,
-            description = "Computes the HMAC of up to 4096 bytes under an HMAC key, inside the HSM.")
-    public static final class GenerateMac extends CryptoCommand {
-        @Mixin
-        KeyIdOption keyId;
+    /** The members of GenerateMac and VerifyMac. */
+    abstract static class MacCommand extends KeyCryptoCommand {
         @Option(names = "--message", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode message;
         @Option(names = "--mac-algorithm", required = true, description = "The key's: HMAC_SHA_224, _256, _384 or _512")
         String macAlgorithm;
     }
 
+    @Command(name = "generate-mac", mixinStandardHelpOptions = true,
+            description = "Computes the HMAC of up to 4096 bytes under an HMAC key, inside the HSM.")
+    public static final class GenerateMac extends MacCommand {
+    }
+
     @Command(name = "verify-mac", mixinStandardHelpOptions = true,
             description = "Checks an HMAC inside the HSM; a mismatch is KMSInvalidMacException.")
-    public static final class VerifyMac extends CryptoCommand {
-        @Mixin
-        KeyIdOption keyId;
-        @Option(names = "--message", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
-        TextNode message;
-        @Option(names = "--mac-algorithm", required = true, description = "The key's: HMAC_SHA_224, _256, _384 or _512")
-        String macAlgorithm;
+    public static final class VerifyMac extends MacCommand {
         @Option(names = "--mac", required = true, converter = Params.Blob.class, paramLabel = "fileb://PATH|BASE64")
         TextNode mac;
     }
